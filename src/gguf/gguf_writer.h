@@ -1,0 +1,43 @@
+// GGUF v3 writer for tools (quantize, gen-model) and tests. Round-trips everything File reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gguf/gguf_file.h"
+
+namespace ls::gguf {
+
+class Writer {
+ public:
+  explicit Writer(uint64_t alignment = 32) : alignment_(alignment) {}
+
+  // Adds or replaces a key (file order = first insertion order).
+  void set(const std::string& key, Value v);
+  // Tensor data is copied into the writer (or referenced with add_tensor_ref, for large files
+  // where the caller keeps the bytes alive until write()).
+  Status add_tensor(const std::string& name, GgmlType type, std::vector<int64_t> ne,
+                    std::vector<uint8_t> bytes);
+  Status add_tensor_ref(const std::string& name, GgmlType type, std::vector<int64_t> ne,
+                        const uint8_t* bytes, uint64_t nbytes);
+
+  // Writes to path atomically (temp file + rename), so a crash never leaves half a model.
+  Status write(const std::string& path) const;
+  std::vector<uint8_t> to_bytes() const;
+
+ private:
+  struct PendingTensor {
+    std::string name;
+    GgmlType type;
+    std::vector<int64_t> ne;
+    std::vector<uint8_t> owned;
+    const uint8_t* ref = nullptr;
+    uint64_t nbytes = 0;
+  };
+  uint64_t alignment_;
+  std::vector<std::pair<std::string, Value>> kv_;
+  std::vector<PendingTensor> tensors_;
+};
+
+}  // namespace ls::gguf
