@@ -9,10 +9,10 @@ function(localseek_library name)
   set_property(GLOBAL APPEND PROPERTY LOCALSEEK_LIBS ls_${name})
 endfunction()
 
-# localseek_test(NAME sources... DEPS libs... [LABELS l...]): a GoogleTest program; each test case
+# localseek_test(NAME SOURCES ... DEPS ... [LABELS l...] [TIMEOUT s] [NEEDS_BINARY]): a GoogleTest program; each test case
 # becomes one ctest test. LOCALSEEK_SHARED tells it where ../shared is.
 function(localseek_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "NEEDS_BINARY" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
   endif()
@@ -25,7 +25,9 @@ function(localseek_test name)
     LOCALSEEK_SHARED_DIR_DEFAULT="${LOCALSEEK_SHARED_DIR}"
     LOCALSEEK_BINARY_DEFAULT="$<TARGET_FILE:localseek>"
     LOCALSEEK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  add_dependencies(${name} localseek)
+  if(ARG_NEEDS_BINARY)  # the test runs `localseek` itself
+    add_dependencies(${name} localseek)
+  endif()
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 60
