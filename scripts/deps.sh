@@ -6,8 +6,11 @@ PKGS=(
   libcli11-dev nlohmann-json3-dev libpcre2-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev
   libgumbo-dev libpoppler-cpp-dev libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm
 )
+# Node.js and npm (for the tests with the official `openai` client): any install that provides both
+# commands will do (Debian's nodejs+npm, or a nodesource nodejs that bundles npm).
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 missing=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
