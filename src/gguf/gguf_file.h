@@ -29,6 +29,8 @@ class Value;
 struct Array {
   ValueType element_type = ValueType::UINT8;
   std::vector<Value> items;
+  // Deep equality (element type and items); defined where Value is complete.
+  friend bool operator==(const Array& a, const Array& b);
 };
 
 class Value {
@@ -59,6 +61,9 @@ class Value {
   // Compact human form, arrays abbreviated after `max_items` ("[1, 2, … (151936 items)]").
   std::string to_display(size_t max_items = 8) const;
 
+  // Same type and same value (floats compare as numbers, so NaN != NaN).
+  bool operator==(const Value& o) const { return v_ == o.v_; }
+
  private:
   Storage v_;
 };
@@ -72,7 +77,7 @@ struct TensorInfo {
   const uint8_t* data = nullptr;  // inside the mapping (or the memory buffer)
 
   int64_t nelements() const;
-  int64_t rows() const { return ne.empty() ? 0 : nelements() / ne[0]; }
+  int64_t rows() const { return ne.empty() || ne[0] == 0 ? 0 : nelements() / ne[0]; }
 };
 
 struct ReadOptions {
