@@ -1,0 +1,63 @@
+// The kernel table: for every tensor type we compute with, its block geometry and the row kernels
+// (dequantise, quantise, dot product against an activation row in the type's "vec_dot type").
+// One scalar reference table plus SIMD tables (AVX2, AVX-512) that override entries; the best
+// table the CPU supports is chosen once, at first use.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "gguf/ggml_types.h"
+
+namespace ls::kernels {
+
+using gguf::GgmlType;
+
+enum class Isa : uint8_t { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
+inline constexpr int kIsaCount = 3;
+std::string_view isa_name(Isa isa);
+
+// Converts n values (a multiple of the block size) of a row.
+using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
+using QuantizeRowFn = void (*)(const float* src, void* dst, int64_t n);
+// Dot product of a weight row (this type) with an activation row (vec_dot_type), n values.
+using VecDotFn = float (*)(int64_t n, const void* w, const void* a);
+// A tile of dot products: out[t * out_stride + r] = dot(w + r * w_stride, a + t * a_stride) for
+// r < nr, t < nt. Lets SIMD variants reuse each loaded weight block for several tokens.
+using DotTileFn = void (*)(int64_t n, const void* w, size_t w_stride, int nr, const void* a,
+                           size_t a_stride, int nt, float* out, size_t out_stride);
+
+struct TypeKernels {
+  GgmlType type = GgmlType::F32;
+  int block_size = 0;   // values per block
+  int block_bytes = 0;  // bytes per block
+  DequantizeRowFn dequantize_row = nullptr;
+  // Reference quantiser: ggml's `quantize_row_*_ref` (no importance matrix), so that the bytes of a
+  // quantised file equal llama.cpp's. Deterministic on every ISA.
+  QuantizeRowFn quantize_row = nullptr;
+  // Quantiser used for activations of this type during inference (ggml-cpu's `from_float`). For
+  // Q8_0/Q8_1 this is what ggml does on x86 (scale 127/amax, round half to even), which differs in
+  // the last bit from the reference quantiser; for the other types it is the reference itself.
+  QuantizeRowFn from_float = nullptr;
+  GgmlType vec_dot_type = GgmlType::F32;
+  VecDotFn vec_dot = nullptr;   // nullptr for activation-only types (Q8_1, Q8_K)
+  DotTileFn dot_tile = nullptr;  // nullptr: callers loop over vec_dot
+};
+
+// Kernels of type t on the given ISA (nullptr: the type has no kernels, or the ISA is not available
+// on this CPU/build). Entries an ISA does not specialise fall back to the next lower ISA.
+const TypeKernels* kernels_for(GgmlType t, Isa isa);
+// Kernels on the best available ISA.
+const TypeKernels* kernels(GgmlType t);
+Isa best_isa();
+bool isa_available(Isa isa);
+std::vector<Isa> available_isas();
+// The types with kernels (weights and activations), in type-id order.
+std::vector<GgmlType> supported_types();
+
+// Bytes of a row of n values of type t (n a multiple of the block size).
+size_t row_size(GgmlType t, int64_t n);
+
+}  // namespace ls::kernels

@@ -1,0 +1,105 @@
+#include "kernels/matmul.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+
+namespace ls::kernels {
+namespace {
+
+// Output rows per task: 16 floats = one 64-byte line of y per token, so no two threads write to the
+// same cache line when y rows are 64-byte aligned.
+constexpr int64_t kRowAlign = 16;
+// Tokens per tile: a weight row loaded into L1 is reused for this many activation rows.
+constexpr int kTokenTile = 4;
+
+std::string type_label(GgmlType t) { return std::to_string(static_cast<uint32_t>(t)); }
+
+}  // namespace
+
+void MatmulScratch::Free::operator()(void* p) const { std::free(p); }
+
+void* MatmulScratch::reserve(size_t bytes) {
+  if (bytes > capacity_) {
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    buf_.reset(std::aligned_alloc(64, rounded));
+    capacity_ = buf_ ? rounded : 0;
+  }
+  return buf_.get();
+}
+
+Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y, MatmulScratch& scratch,
+              ThreadPool* pool, const MatmulOptions& options) {
+  const TypeKernels* k = kernels_for(w.type, options.isa);
+  if (k == nullptr || k->vec_dot == nullptr) {
+    return Error::unsupported("matmul: no kernels for weight type id " + type_label(w.type) + " on " +
+                              std::string(isa_name(options.isa)));
+  }
+  const TypeKernels* act = kernels_for(k->vec_dot_type, options.isa);
+  if (act == nullptr) return Error::internal("matmul: no activation kernels for type id " + type_label(k->vec_dot_type));
+  if (w.n_in <= 0 || w.n_out <= 0 || n_tokens < 0) return Error::invalid("matmul: empty or negative shape");
+  if (w.n_in % k->block_size != 0 || w.n_in % act->block_size != 0) {
+    return Error::invalid("matmul: row length " + std::to_string(w.n_in) + " is not a multiple of the block size " +
+                          std::to_string(std::max(k->block_size, act->block_size)));
+  }
+  if (w.data == nullptr || x == nullptr || y == nullptr) return Error::invalid("matmul: null pointer");
+  if (n_tokens == 0) return {};
+
+  const size_t x_stride = options.x_stride != 0 ? options.x_stride : static_cast<size_t>(w.n_in);
+  const size_t y_stride = options.y_stride != 0 ? options.y_stride : static_cast<size_t>(w.n_out);
+  const size_t w_stride = w.row_stride != 0 ? w.row_stride : row_size(w.type, w.n_in);
+  const int n_threads = pool != nullptr ? pool->size() : 1;
+
+  // 1. Activations into the vec_dot type (F32 weights read x directly).
+  const void* a = x;
+  size_t a_stride = x_stride * sizeof(float);
+  if (k->vec_dot_type != GgmlType::F32) {
+    a_stride = (row_size(k->vec_dot_type, w.n_in) + 63) / 64 * 64;
+    void* buf = scratch.reserve(a_stride * static_cast<size_t>(n_tokens));
+    if (buf == nullptr) return Error::limit("matmul: cannot allocate activation scratch");
+    auto* out = static_cast<uint8_t*>(buf);
+    auto quantize = [&](int t, int) { act->from_float(x + static_cast<size_t>(t) * x_stride, out + static_cast<size_t>(t) * a_stride, w.n_in); };
+    if (pool != nullptr && n_tokens > 1) {
+      pool->parallel_for(static_cast<int>(n_tokens), quantize);
+    } else {
+      for (int t = 0; t < n_tokens; ++t) quantize(t, 0);
+    }
+    a = buf;
+  }
+
+  // 2. Row chunks over the pool; within a chunk, tiles of rows x kTokenTile tokens.
+  const int64_t row_chunks_wanted = static_cast<int64_t>(n_threads) * (n_tokens == 1 ? 1 : 4);
+  int64_t chunk = (w.n_out + row_chunks_wanted - 1) / row_chunks_wanted;
+  chunk = std::max<int64_t>(kRowAlign, (chunk + kRowAlign - 1) / kRowAlign * kRowAlign);
+  if (n_tokens > 1) chunk = std::min<int64_t>(chunk, 64);  // keep a chunk's weights cache-resident
+  const int64_t n_chunks = (w.n_out + chunk - 1) / chunk;
+
+  const auto* wbytes = static_cast<const uint8_t*>(w.data);
+  const auto* abytes = static_cast<const uint8_t*>(a);
+  auto run_chunk = [&](int c, int) {
+    const int64_t r0 = c * chunk;
+    const int nr = static_cast<int>(std::min(chunk, w.n_out - r0));
+    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTokenTile) {
+      const int nt = static_cast<int>(std::min<int64_t>(kTokenTile, n_tokens - t0));
+      const uint8_t* wr = wbytes + static_cast<size_t>(r0) * w_stride;
+      const uint8_t* at = abytes + static_cast<size_t>(t0) * a_stride;
+      float* out = y + static_cast<size_t>(t0) * y_stride + r0;
+      if (k->dot_tile != nullptr) {
+        k->dot_tile(w.n_in, wr, w_stride, nr, at, a_stride, nt, out, y_stride);
+        continue;
+      }
+      for (int r = 0; r < nr; ++r) {
+        for (int t = 0; t < nt; ++t) out[t * y_stride + r] = k->vec_dot(w.n_in, wr + r * w_stride, at + t * a_stride);
+      }
+    }
+  };
+  if (pool != nullptr && n_chunks > 1) {
+    pool->parallel_for(static_cast<int>(n_chunks), run_chunk);
+  } else {
+    for (int c = 0; c < n_chunks; ++c) run_chunk(c, 0);
+  }
+  return {};
+}
+
+}  // namespace ls::kernels

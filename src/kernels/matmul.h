@@ -1,0 +1,53 @@
+// y[n_tokens x n_out] = x[n_tokens x n_in] . W^T for a weight matrix W of any supported type, as the
+// model's linear layers need it. Activations are quantised once per call into W's vec_dot type
+// (into a reusable scratch buffer), then output rows are split across the thread pool.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "kernels/kernels.h"
+#include "util/error.h"
+#include "util/thread_pool.h"
+
+namespace ls::kernels {
+
+// Reserved for repacked (interleaved) weight layouts a type may prepare once at load time; matmul
+// uses the plain rows when it is null.
+struct PreparedWeights;
+
+struct WeightMatrix {
+  GgmlType type = GgmlType::F32;
+  const void* data = nullptr;  // n_out rows of n_in values (typically mmapped GGUF tensor data)
+  int64_t n_in = 0;
+  int64_t n_out = 0;
+  size_t row_stride = 0;  // bytes between rows; 0 = packed (row_size(type, n_in))
+  const PreparedWeights* prepared = nullptr;
+};
+
+// Grow-only, 64-byte aligned buffer for the quantised activations: reuse one per thread of control
+// so that the hot path does not allocate.
+class MatmulScratch {
+ public:
+  void* reserve(size_t bytes);
+  size_t capacity() const { return capacity_; }
+
+ private:
+  struct Free { void operator()(void* p) const; };
+  std::unique_ptr<void, Free> buf_;
+  size_t capacity_ = 0;
+};
+
+struct MatmulOptions {
+  Isa isa = best_isa();  // tests pin an ISA; the engine keeps the default
+  size_t x_stride = 0;   // floats between token rows of x; 0 = n_in
+  size_t y_stride = 0;   // floats between token rows of y; 0 = n_out
+};
+
+// pool may be null (single-threaded). Errors: unsupported type or ISA, n_in not a multiple of the
+// type's block size, null pointers.
+Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y, MatmulScratch& scratch,
+              ThreadPool* pool, const MatmulOptions& options = {});
+
+}  // namespace ls::kernels

@@ -1,0 +1,7 @@
+// AVX2 + FMA + F16C kernels (compiled with those -m flags only; see CMakeLists.txt).
+#define LS_ISA_NS avx2
+#include "kernels/x86_kernels.inc"
+
+namespace ls::kernels {
+void specialise_avx2(KernelTable& table) { avx2::specialise(table); }
+}  // namespace ls::kernels

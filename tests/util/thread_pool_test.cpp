@@ -1,0 +1,63 @@
+#include "util/thread_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace ls {
+namespace {
+
+TEST(ThreadPool, RunsEveryTaskExactlyOnce) {
+  ThreadPool pool(3);
+  EXPECT_EQ(pool.size(), 3);
+  for (int n : {0, 1, 2, 3, 7, 100, 1000}) {
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+    std::atomic<int> bad_thread{0};
+    pool.parallel_for(n, [&](int task, int thread) {
+      hits[static_cast<size_t>(task)].fetch_add(1);
+      if (thread < 0 || thread >= pool.size()) bad_thread.fetch_add(1);
+    });
+    for (int i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)].load(), 1) << "n=" << n << " task " << i;
+    EXPECT_EQ(bad_thread.load(), 0);
+  }
+}
+
+TEST(ThreadPool, UsesWorkersAndSurvivesManyBackToBackCalls) {
+  ThreadPool pool(2);
+  std::set<int> threads_seen;
+  std::atomic<int> on_worker{0};
+  // Tasks long enough that the caller cannot finish them all before the worker wakes.
+  pool.parallel_for(8, [&](int, int thread) {
+    if (thread != 0) on_worker.fetch_add(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  });
+  EXPECT_GT(on_worker.load(), 0);
+  // Many tiny jobs in a row, including after the workers went to sleep.
+  long long total = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::atomic<long long> sum{0};
+    pool.parallel_for(4, [&](int task, int) { sum.fetch_add(task + 1); });
+    total += sum.load();
+    if (round == 1000) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(total, 2000LL * 10);
+}
+
+TEST(ThreadPool, SingleThreadPoolRunsInline) {
+  ThreadPool pool(1);
+  const auto caller = std::this_thread::get_id();
+  int count = 0;
+  pool.parallel_for(5, [&](int, int thread) {
+    EXPECT_EQ(thread, 0);
+    EXPECT_EQ(std::this_thread::get_id(), caller);
+    ++count;
+  });
+  EXPECT_EQ(count, 5);
+}
+
+}  // namespace
+}  // namespace ls
