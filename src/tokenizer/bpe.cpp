@@ -1,0 +1,206 @@
+#include "tokenizer/bpe.h"
+
+#include <algorithm>
+
+#include "tokenizer/byte_unicode.h"
+
+namespace ls::tok {
+
+void BpeModel::MergeTable::reserve(size_t n) {
+  size_t cap = 16;
+  while (cap < n * 2) cap <<= 1;
+  keys.assign(cap, ~uint64_t{0});
+  values.assign(cap, Merge{0, 0});
+  mask = cap - 1;
+}
+
+static inline uint64_t mix(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdull;
+  k ^= k >> 33;
+  return k;
+}
+
+bool BpeModel::MergeTable::insert(uint64_t key, Merge m) {
+  for (uint64_t i = mix(key) & mask;; i = (i + 1) & mask) {
+    if (keys[i] == key) return false;
+    if (keys[i] == ~uint64_t{0}) {
+      keys[i] = key;
+      values[i] = m;
+      return true;
+    }
+  }
+}
+
+const BpeModel::Merge* BpeModel::MergeTable::find(uint64_t key) const {
+  for (uint64_t i = mix(key) & mask;; i = (i + 1) & mask) {
+    if (keys[i] == key) return &values[i];
+    if (keys[i] == ~uint64_t{0}) return nullptr;
+  }
+}
+
+int32_t BpeModel::symbol_id(std::string_view raw, bool create) {
+  auto it = raw_to_symbol_.find(raw);
+  if (it != raw_to_symbol_.end()) return it->second;
+  if (!create) return -1;
+  const auto id = static_cast<int32_t>(symbol_token_.size());
+  symbol_token_.push_back(kNoToken);
+  raw_to_symbol_.emplace(std::string(raw), id);
+  return id;
+}
+
+BpeModel::BpeModel(const Vocab& vocab) : vocab_(&vocab) {
+  const size_t n = vocab.size();
+  symbol_token_.assign(n, kNoToken);
+  raw_to_symbol_.reserve(n + vocab.merges.size());
+  // A token is reachable from text when its mapped spelling decodes to bytes; a later id with
+  // the same bytes wins, as in a text → id map filled in id order.
+  for (size_t i = 0; i < n; ++i) {
+    auto raw = decode_byte_level(vocab.tokens[i]);
+    if (!raw) continue;
+    raw_to_symbol_.insert_or_assign(std::move(*raw), static_cast<int32_t>(i));
+  }
+  for (const auto& [text, sid] : raw_to_symbol_) symbol_token_[static_cast<size_t>(sid)] = sid;
+  // Duplicates left some token ids unreachable; their symbol entries stay kNoToken, which is
+  // harmless because no raw text maps to them.
+  for (size_t i = 0; i < n; ++i) {
+    if (symbol_token_[i] != static_cast<TokenId>(i)) symbol_token_[i] = kNoToken;
+  }
+
+  merges_.reserve(vocab.merges.size());
+  for (size_t rank = 0; rank < vocab.merges.size(); ++rank) {
+    const std::string& m = vocab.merges[rank];
+    const size_t sp = m.size() > 1 ? m.find(' ', 1) : std::string::npos;
+    if (sp == std::string::npos) {
+      ++n_skipped_;
+      continue;
+    }
+    auto left = decode_byte_level(std::string_view(m).substr(0, sp));
+    auto right = decode_byte_level(std::string_view(m).substr(sp + 1));
+    if (!left || !right || left->empty() || right->empty()) {
+      ++n_skipped_;
+      continue;
+    }
+    const int32_t l = symbol_id(*left, true);
+    const int32_t r = symbol_id(*right, true);
+    const int32_t res = symbol_id(*left + *right, true);
+    if (merges_.insert(pair_key(l, r), Merge{static_cast<int32_t>(rank), res})) ++n_merges_;
+  }
+
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    byte_symbol_[b] = symbol_id(std::string_view(&c, 1), false);
+  }
+  for (int b = 0; b < 128; ++b) {
+    const char c = static_cast<char>(b);
+    ascii_token_[b] = kNoToken;
+    if (byte_to_unicode(static_cast<uint8_t>(b)) < 0x80) ascii_token_[b] = vocab.find({&c, 1});
+  }
+}
+
+TokenId BpeModel::find_raw(std::string_view raw) const {
+  auto it = raw_to_symbol_.find(raw);
+  if (it == raw_to_symbol_.end()) return kNoToken;
+  return symbol_token_[static_cast<size_t>(it->second)];
+}
+
+namespace {
+
+struct Symbol {
+  uint32_t start;
+  uint32_t len;  // 0 once merged into its left neighbour
+  int32_t prev;
+  int32_t next;
+  int32_t sid;
+};
+
+struct Bigram {
+  int32_t rank;
+  int32_t left;
+  int32_t right;
+  int32_t left_sid;
+  int32_t right_sid;
+  int32_t result;
+};
+
+// Heap order: lowest rank on top, then the leftmost pair.
+struct BigramAfter {
+  bool operator()(const Bigram& a, const Bigram& b) const {
+    return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
+  }
+};
+
+struct Scratch {
+  std::vector<Symbol> symbols;
+  std::vector<Bigram> heap;
+};
+
+}  // namespace
+
+void BpeModel::encode_word(std::string_view word, std::vector<TokenId>& out) const {
+  if (word.empty()) return;
+  if (vocab_->ignore_merges) {
+    const TokenId whole = find_raw(word);
+    if (whole != kNoToken) {
+      out.push_back(whole);
+      return;
+    }
+  }
+  thread_local Scratch s;
+  auto& sym = s.symbols;
+  auto& heap = s.heap;
+  sym.clear();
+  heap.clear();
+  const auto n = static_cast<int32_t>(word.size());
+  for (int32_t i = 0; i < n; ++i) {
+    sym.push_back({static_cast<uint32_t>(i), 1, i - 1, i + 1 < n ? i + 1 : -1,
+                   byte_symbol_[static_cast<uint8_t>(word[static_cast<size_t>(i)])]});
+  }
+  auto try_pair = [&](int32_t l, int32_t r) {
+    if (l < 0 || r < 0) return;
+    const int32_t ls = sym[static_cast<size_t>(l)].sid, rs = sym[static_cast<size_t>(r)].sid;
+    if (ls < 0 || rs < 0) return;
+    const Merge* m = merges_.find(pair_key(ls, rs));
+    if (m == nullptr) return;
+    heap.push_back({m->rank, l, r, ls, rs, m->result});
+    std::push_heap(heap.begin(), heap.end(), BigramAfter{});
+  };
+  for (int32_t i = 1; i < n; ++i) try_pair(i - 1, i);
+
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), BigramAfter{});
+    const Bigram b = heap.back();
+    heap.pop_back();
+    Symbol& l = sym[static_cast<size_t>(b.left)];
+    Symbol& r = sym[static_cast<size_t>(b.right)];
+    // Stale entry: one side was merged away or has grown since the pair was queued.
+    if (l.len == 0 || r.len == 0 || l.sid != b.left_sid || r.sid != b.right_sid ||
+        l.next != b.right) {
+      continue;
+    }
+    l.len += r.len;
+    l.sid = b.result;
+    r.len = 0;
+    l.next = r.next;
+    if (r.next >= 0) sym[static_cast<size_t>(r.next)].prev = b.left;
+    try_pair(l.prev, b.left);
+    try_pair(b.left, l.next);
+  }
+
+  for (int32_t i = 0; i >= 0; i = sym[static_cast<size_t>(i)].next) {
+    const Symbol& x = sym[static_cast<size_t>(i)];
+    const TokenId t = x.sid >= 0 ? symbol_token_[static_cast<size_t>(x.sid)] : kNoToken;
+    if (t != kNoToken) {
+      out.push_back(t);
+      continue;
+    }
+    // No token for this piece: llama.cpp falls back to the one-character tokens of its bytes,
+    // which only exist for bytes spelled as themselves (printable ASCII); the rest are dropped.
+    for (uint32_t k = 0; k < x.len; ++k) {
+      const auto c = static_cast<uint8_t>(word[x.start + k]);
+      if (c < 128 && ascii_token_[c] != kNoToken) out.push_back(ascii_token_[c]);
+    }
+  }
+}
+
+}  // namespace ls::tok

@@ -1,0 +1,119 @@
+#include "tokenizer/spm.h"
+
+#include <algorithm>
+#include <cstdio>
+
+
+namespace ls::tok {
+
+SpmModel::SpmModel(const Vocab& vocab) : vocab_(&vocab) {
+  for (int b = 0; b < 256; ++b) {
+    char name[8];
+    std::snprintf(name, sizeof name, "<0x%02X>", b);
+    TokenId id = vocab.find(name);
+    if (id == kNoToken) {
+      const char c = static_cast<char>(b);
+      id = vocab.find({&c, 1});  // vocabularies without byte tokens may spell the byte itself
+    }
+    byte_tokens_[static_cast<size_t>(b)] = id != kNoToken ? id : vocab.unk;
+  }
+}
+
+std::string escape_spaces(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 4);
+  for (char c : text) {
+    if (c == ' ') {
+      out += "\xE2\x96\x81";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+struct Symbol {
+  uint32_t start;
+  uint32_t len;
+  int32_t prev;
+  int32_t next;
+};
+
+struct Bigram {
+  float score;
+  int32_t left;
+  int32_t right;
+  uint32_t size;  // bytes of the merged text; a mismatch marks a stale entry
+};
+
+// Heap order: highest score on top, then the leftmost pair.
+struct BigramAfter {
+  bool operator()(const Bigram& a, const Bigram& b) const {
+    return a.score < b.score || (a.score == b.score && a.left > b.left);
+  }
+};
+
+}  // namespace
+
+void SpmModel::encode(std::string_view text, std::vector<TokenId>& out) const {
+  if (text.empty()) return;
+  thread_local std::vector<Symbol> sym;
+  thread_local std::vector<Bigram> heap;
+  sym.clear();
+  heap.clear();
+  for (size_t off = 0; off < text.size();) {
+    // Length from the lead byte's high nibble only, as llama.cpp does: invalid input still
+    // splits the same way and ends up as byte tokens, so nothing is lost.
+    static constexpr uint8_t kLen[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
+    const size_t len = std::min<size_t>(kLen[static_cast<uint8_t>(text[off]) >> 4], text.size() - off);
+    const auto idx = static_cast<int32_t>(sym.size());
+    sym.push_back({static_cast<uint32_t>(off), static_cast<uint32_t>(len), idx - 1,
+                   off + len == text.size() ? -1 : idx + 1});
+    off += len;
+  }
+  auto try_pair = [&](int32_t l, int32_t r) {
+    if (l < 0 || r < 0) return;
+    const Symbol& a = sym[static_cast<size_t>(l)];
+    const Symbol& b = sym[static_cast<size_t>(r)];
+    const std::string_view merged = text.substr(a.start, a.len + b.len);
+    const TokenId id = vocab_->find(merged);
+    if (id == kNoToken) return;
+    heap.push_back({vocab_->scores[static_cast<size_t>(id)], l, r,
+                    static_cast<uint32_t>(merged.size())});
+    std::push_heap(heap.begin(), heap.end(), BigramAfter{});
+  };
+  for (int32_t i = 1; i < static_cast<int32_t>(sym.size()); ++i) try_pair(i - 1, i);
+
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), BigramAfter{});
+    const Bigram b = heap.back();
+    heap.pop_back();
+    Symbol& l = sym[static_cast<size_t>(b.left)];
+    Symbol& r = sym[static_cast<size_t>(b.right)];
+    if (l.len == 0 || r.len == 0 || l.len + r.len != b.size) continue;
+    l.len += r.len;
+    r.len = 0;
+    l.next = r.next;
+    if (r.next >= 0) sym[static_cast<size_t>(r.next)].prev = b.left;
+    try_pair(l.prev, b.left);
+    try_pair(b.left, l.next);
+  }
+
+  for (int32_t i = 0; i >= 0; i = sym[static_cast<size_t>(i)].next) {
+    const Symbol& s = sym[static_cast<size_t>(i)];
+    const std::string_view piece = text.substr(s.start, s.len);
+    const TokenId id = vocab_->find(piece);
+    if (id != kNoToken) {
+      out.push_back(id);
+      continue;
+    }
+    for (char c : piece) {
+      const TokenId bt = byte_tokens_[static_cast<uint8_t>(c)];
+      if (bt != kNoToken) out.push_back(bt);
+    }
+  }
+}
+
+}  // namespace ls::tok

@@ -1,0 +1,29 @@
+// SentencePiece-style BPE (`tokenizer.ggml.model = llama`): start from UTF-8 characters, keep
+// merging the adjacent pair whose concatenation is the highest-scoring token (leftmost on ties);
+// characters that are not tokens fall back to byte tokens `<0xNN>`. The caller has already
+// applied the space rules (leading space, ' ' → '▁').
+#pragma once
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include "tokenizer/vocab.h"
+
+namespace ls::tok {
+
+class SpmModel {
+ public:
+  explicit SpmModel(const Vocab& vocab);
+  void encode(std::string_view text, std::vector<TokenId>& out) const;
+  TokenId byte_token(uint8_t b) const { return byte_tokens_[b]; }
+
+ private:
+  const Vocab* vocab_;
+  std::array<TokenId, 256> byte_tokens_{};
+};
+
+// ' ' → "▁" (U+2581), the SentencePiece spelling of a space.
+std::string escape_spaces(std::string_view text);
+
+}  // namespace ls::tok
