@@ -1,0 +1,57 @@
+// One sequence being evaluated by a model: its KV cache and scratch, both allocated once at
+// creation (after checking they fit in memory). Prompts are evaluated in batches of up to
+// n_batch tokens (matrix × matrix), generation one token at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "model/kv_cache.h"
+#include "model/model.h"
+#include "model/scratch.h"
+#include "util/error.h"
+
+namespace ls::model {
+
+struct ContextOptions {
+  int n_ctx = 0;      // 0: the model's context_length
+  int n_batch = 512;  // prompt tokens per forward batch (capped at n_ctx)
+  KvType kv_type = KvType::kF16;
+  bool check_memory = true;  // refuse when weights + KV + scratch exceed available memory
+};
+
+class Context {
+ public:
+  static Result<std::unique_ptr<Context>> create(std::shared_ptr<const Model> model,
+                                                 const ContextOptions& opts = {});
+
+  const Model& model() const { return *model_; }
+  int n_ctx() const { return cache_.n_ctx(); }
+  int n_past() const { return n_past_; }
+  KvType kv_type() const { return cache_.type(); }
+  // Bytes owned by this context (KV cache + scratch).
+  size_t bytes() const;
+
+  // Appends `tokens` at positions n_past()..; returns the logits of the last token (n_vocab
+  // floats) or, with all_logits, of every token ([tokens][n_vocab]). Valid until the next call.
+  Result<std::span<const float>> eval(std::span<const int32_t> tokens, bool all_logits = false);
+
+  // Forgets positions >= n (n <= n_past), e.g. to start a new prompt.
+  void truncate(int n);
+
+ private:
+  Context(std::shared_ptr<const Model> m, KvCache c) : model_(std::move(m)), cache_(std::move(c)) {}
+  std::shared_ptr<const Model> model_;
+  KvCache cache_;
+  Scratch scratch_;
+  std::vector<float> logits_;      // n_vocab
+  std::vector<float> all_logits_;  // grown only when all logits are asked for
+  int n_past_ = 0;
+};
+
+// Bytes of RAM the OS says are available (MemAvailable), or 0 when unknown.
+uint64_t available_memory_bytes();
+
+}  // namespace ls::model

@@ -1,0 +1,51 @@
+// The key/value cache of one sequence: per layer, one row of n_head_kv * head_dim per position.
+// F16 by default (what llama.cpp stores by default), F32 on request. Allocated once, up front.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "model/hparams.h"
+#include "util/error.h"
+
+namespace ls::model {
+
+enum class KvType { kF16, kF32 };
+std::string_view kv_type_name(KvType t);
+
+class KvCache {
+ public:
+  // Bytes a cache of n_ctx positions needs (for the memory check before allocating).
+  static size_t bytes_for(const HParams& hp, int n_ctx, KvType type);
+  static Result<KvCache> create(const HParams& hp, int n_ctx, KvType type);
+
+  KvType type() const { return type_; }
+  int n_ctx() const { return n_ctx_; }
+  size_t element_size() const { return type_ == KvType::kF16 ? 2 : 4; }
+  size_t bytes() const { return k_.size() + v_.size(); }
+
+  // Row of position `pos` in layer `il` (k_dim / v_dim elements of element_size()).
+  uint8_t* k_row(int il, int64_t pos) { return k_.data() + offset(il, pos, k_dim_); }
+  uint8_t* v_row(int il, int64_t pos) { return v_.data() + offset(il, pos, v_dim_); }
+  const uint8_t* k_row(int il, int64_t pos) const { return k_.data() + offset(il, pos, k_dim_); }
+  const uint8_t* v_row(int il, int64_t pos) const { return v_.data() + offset(il, pos, v_dim_); }
+
+  // Stores one position's K and V rows (float) in the cache's type.
+  void store(int il, int64_t pos, const float* k, const float* v);
+
+ private:
+  size_t offset(int il, int64_t pos, int dim) const {
+    return (static_cast<size_t>(il) * static_cast<size_t>(n_ctx_) + static_cast<size_t>(pos)) *
+           static_cast<size_t>(dim) * element_size();
+  }
+  KvType type_ = KvType::kF16;
+  int n_ctx_ = 0;
+  int k_dim_ = 0;
+  int v_dim_ = 0;
+  std::vector<uint8_t> k_;
+  std::vector<uint8_t> v_;
+};
+
+}  // namespace ls::model

@@ -1,0 +1,34 @@
+// Activation buffers of one context, sized once for its largest batch, so that evaluating tokens
+// never allocates.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "model/attention.h"
+#include "model/hparams.h"
+
+namespace ls::model {
+
+struct Scratch {
+  int n_batch = 0;
+  std::vector<float> x;       // residual stream [n_batch][n_embd]
+  std::vector<float> xn;      // normalised input of a block [n_batch][n_embd]
+  std::vector<float> q;       // [n_batch][n_head * head_dim_k]
+  std::vector<float> k;       // [n_batch][n_head_kv * head_dim_k]
+  std::vector<float> v;       // [n_batch][n_head_kv * head_dim_v]
+  std::vector<float> attn;    // [n_batch][n_head * head_dim_v]
+  std::vector<float> gate;    // [n_batch][n_ff]
+  std::vector<float> up;      // [n_batch][n_ff]
+  std::vector<float> rope;    // [n_batch][n_rot]
+  std::vector<float> attn_work;  // attention_scratch_floats
+  std::vector<uint8_t> linear_work;  // activations converted for the matmul kernels
+
+  static size_t bytes_for(const HParams& hp, int n_batch, int n_ctx);
+  void allocate(const HParams& hp, int n_batch, int n_ctx);
+};
+
+AttentionDims attention_dims(const HParams& hp);
+
+}  // namespace ls::model
