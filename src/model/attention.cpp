@@ -8,15 +8,21 @@
 
 namespace ls::model {
 
+AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens) {
+  if (kv == KvType::kF32) return AttentionPath::kExact;
+  const bool tileable = d.head_dim_k % 16 == 0 && d.head_dim_v % 16 == 0;
+  return n_tokens >= kFlashTileRows && tileable ? AttentionPath::kFlashTiled : AttentionPath::kFlashVec;
+}
+
 int64_t attention_scratch_floats(const AttentionDims& d, int n_ctx) {
-  // F32 path: one score per position; F16 path: Q and the accumulator as halves.
+  // kExact: one score per position; flash paths: Q and accumulator (halves or floats).
   return std::max<int64_t>(n_ctx, d.head_dim_k + d.head_dim_v);
 }
 
 namespace {
 
-void attend_f32(const AttentionDims& d, const KvCache& c, int il, int kvh, const float* q,
-                int64_t pos, float* out, float* scores) {
+void attend_exact(const AttentionDims& d, const KvCache& c, int il, int kvh, const float* q,
+                  int64_t pos, float* out, float* scores) {
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j <= pos; ++j) {
     const float* k = reinterpret_cast<const float*>(c.k_row(il, j)) + kvh * d.head_dim_k;
@@ -39,47 +45,61 @@ void attend_f32(const AttentionDims& d, const KvCache& c, int il, int kvh, const
   }
 }
 
-void attend_f16(const AttentionDims& d, const KvCache& c, int il, int kvh, const float* q,
-                int64_t pos, float* out, float* scratch) {
-  auto* qh = reinterpret_cast<uint16_t*>(scratch);
-  uint16_t* acc = qh + d.head_dim_k;
-  for (int i = 0; i < d.head_dim_k; ++i) qh[i] = f32_to_f16(q[i]);
-  std::fill(acc, acc + d.head_dim_v, uint16_t{0});
+// Online softmax over F16 K/V. `Acc` is the accumulator element: uint16_t (F16, vec path) or
+// float (tiled path); `QT` likewise for the query.
+template <class QT, class Acc>
+void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, const float* q,
+                  int64_t pos, float* out, float* scratch) {
+  constexpr bool kHalfQ = sizeof(QT) == 2;
+  constexpr bool kHalfAcc = sizeof(Acc) == 2;
+  QT* qc = reinterpret_cast<QT*>(scratch);
+  Acc* acc = reinterpret_cast<Acc*>(scratch + d.head_dim_k);
+  for (int i = 0; i < d.head_dim_k; ++i) {
+    if constexpr (kHalfQ) qc[i] = f32_to_f16(q[i]); else qc[i] = q[i];
+  }
+  std::fill(acc, acc + d.head_dim_v, Acc{0});
+  auto load_q = [](QT x) { if constexpr (kHalfQ) return f16_to_f32(x); else return x; };
+  auto load = [](Acc x) { if constexpr (kHalfAcc) return f16_to_f32(x); else return x; };
+  auto store = [](float x) { if constexpr (kHalfAcc) return f32_to_f16(x); else return x; };
   float sum = 0.0f;
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j <= pos; ++j) {
     const auto* k = reinterpret_cast<const uint16_t*>(c.k_row(il, j)) + kvh * d.head_dim_k;
     float s = 0.0f;
-    for (int i = 0; i < d.head_dim_k; ++i) s += f16_to_f32(k[i]) * f16_to_f32(qh[i]);
+    for (int i = 0; i < d.head_dim_k; ++i) s += f16_to_f32(k[i]) * load_q(qc[i]);
     s *= d.scale;
     float ms = 1.0f;  // rescales what was accumulated when a new maximum appears
     float vs = 1.0f;  // weight of this position: exp(s - max)
     if (s > max) {
       ms = std::exp(max - s);
       max = s;
-      for (int i = 0; i < d.head_dim_v; ++i) acc[i] = f32_to_f16(f16_to_f32(acc[i]) * ms);
+      for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(load(acc[i]) * ms);
     } else {
       vs = std::exp(s - max);
     }
     const auto* v = reinterpret_cast<const uint16_t*>(c.v_row(il, j)) + kvh * d.head_dim_v;
-    for (int i = 0; i < d.head_dim_v; ++i) {
-      acc[i] = f32_to_f16(std::fma(f16_to_f32(v[i]), vs, f16_to_f32(acc[i])));
-    }
+    for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(std::fma(f16_to_f32(v[i]), vs, load(acc[i])));
     sum = sum * ms + vs;
   }
   const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
-  for (int i = 0; i < d.head_dim_v; ++i) out[i] = f16_to_f32(acc[i]) * inv;
+  for (int i = 0; i < d.head_dim_v; ++i) out[i] = load(acc[i]) * inv;
 }
 
 }  // namespace
 
-void attend_head(const AttentionDims& d, const KvCache& cache, int il, int h, const float* q,
-                 int64_t pos, float* out, float* scratch) {
+void attend_head(const AttentionDims& d, AttentionPath path, const KvCache& cache, int il, int h,
+                 const float* q, int64_t pos, float* out, float* scratch) {
   const int kvh = h / (d.n_head / d.n_head_kv);
-  if (cache.type() == KvType::kF32) {
-    attend_f32(d, cache, il, kvh, q, pos, out, scratch);
-  } else {
-    attend_f16(d, cache, il, kvh, q, pos, out, scratch);
+  switch (path) {
+    case AttentionPath::kExact:
+      attend_exact(d, cache, il, kvh, q, pos, out, scratch);
+      break;
+    case AttentionPath::kFlashVec:
+      attend_flash<uint16_t, uint16_t>(d, cache, il, kvh, q, pos, out, scratch);
+      break;
+    case AttentionPath::kFlashTiled:
+      attend_flash<float, float>(d, cache, il, kvh, q, pos, out, scratch);
+      break;
   }
 }
 

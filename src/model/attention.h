@@ -1,8 +1,11 @@
 // Causal self-attention of one query head over the KV cache, with grouped-query heads.
-// Two numeric paths, each matching what llama.cpp does with that cache type:
-//  - F32 cache: scores, softmax (sum in double), weighted sum of V — ggml's non-flash path;
-//  - F16 cache: ggml's flash-attention path — Q rounded to F16, online softmax, and the V
-//    accumulator kept in F16 (so parity holds with llama.cpp's default setting).
+// Three numeric paths, each reproducing what llama.cpp computes in the matching situation:
+//  - kExact (F32 cache): scores, softmax with the sum in double, weighted sum of V — ggml's
+//    non-flash path (llama.cpp with flash attention off);
+//  - kFlashVec (F16 cache, single tokens and short batches): ggml's per-row flash attention —
+//    Q rounded to F16, online softmax, the V accumulator kept in F16;
+//  - kFlashTiled (F16 cache, batches of >= kFlashTileRows tokens): ggml's tiled flash attention —
+//    Q in F32, accumulator in F32 (K and V still F16 from the cache).
 #pragma once
 
 #include <cstdint>
@@ -19,12 +22,20 @@ struct AttentionDims {
   float scale = 1.0f;  // 1/sqrt(head_dim_k)
 };
 
+enum class AttentionPath { kExact, kFlashVec, kFlashTiled };
+
+// Batches at least this long take ggml's tiled flash path (when the head sizes allow it).
+constexpr int64_t kFlashTileRows = 32;
+
+// The path llama.cpp would take for a batch of n_tokens with this cache.
+AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens);
+
 // Floats of scratch one call needs (per concurrent caller).
 int64_t attention_scratch_floats(const AttentionDims& d, int n_ctx);
 
 // out (head_dim_v floats) = attention of query head `h` (q: head_dim_k floats) at absolute
 // position `pos` over cache positions [0, pos] of layer `il`.
-void attend_head(const AttentionDims& d, const KvCache& cache, int il, int h, const float* q,
-                 int64_t pos, float* out, float* scratch);
+void attend_head(const AttentionDims& d, AttentionPath path, const KvCache& cache, int il, int h,
+                 const float* q, int64_t pos, float* out, float* scratch);
 
 }  // namespace ls::model

@@ -53,9 +53,10 @@ void attention_block(const Model& m, const LayerWeights& L, int il, KvCache& cac
     cache.store(il, pos0 + t, k, s.v.data() + t * vd);
   }
   const AttentionDims dims = attention_dims(hp);
+  const AttentionPath path = attention_path(dims, cache.type(), n);
   for (int64_t t = 0; t < n; ++t) {
     for (int h = 0; h < hp.n_head; ++h) {
-      attend_head(dims, cache, il, h, s.q.data() + t * qd + int64_t{h} * hp.head_dim_k, pos0 + t,
+      attend_head(dims, path, cache, il, h, s.q.data() + t * qd + int64_t{h} * hp.head_dim_k, pos0 + t,
                   s.attn.data() + t * od + int64_t{h} * hp.head_dim_v, s.attn_work.data());
     }
   }
