@@ -4,9 +4,13 @@
 #include <cmath>
 #include <limits>
 
-#include "model/half.h"
+#include "kernels/fp16.h"
+#include "kernels/kernels.h"
 
 namespace ls::model {
+
+using kernels::fp16_to_fp32;
+using kernels::fp32_to_fp16;
 
 AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens) {
   if (kv == KvType::kF32) return AttentionPath::kExact;
@@ -21,14 +25,23 @@ int64_t attention_scratch_floats(const AttentionDims& d, int n_ctx) {
 
 namespace {
 
+// ggml's own row dot products (SIMD), so that scores round as llama.cpp's do.
+// (Looked up on first use: the kernel table is chosen at run time.)
+float dot_f32(int64_t n, const void* a, const void* b) {
+  static const kernels::VecDotFn f = kernels::kernels(gguf::GgmlType::F32)->vec_dot;
+  return f(n, a, b);
+}
+float dot_f16(int64_t n, const void* a, const void* b) {
+  static const kernels::VecDotFn f = kernels::kernels(gguf::GgmlType::F16)->vec_dot;
+  return f(n, a, b);
+}
+
 void attend_exact(const AttentionDims& d, const KvCache& c, int il, int kvh, const float* q,
                   int64_t pos, float* out, float* scores) {
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j <= pos; ++j) {
     const float* k = reinterpret_cast<const float*>(c.k_row(il, j)) + kvh * d.head_dim_k;
-    float s = 0.0f;
-    for (int i = 0; i < d.head_dim_k; ++i) s += q[i] * k[i];
-    scores[j] = s * d.scale;
+    scores[j] = dot_f32(d.head_dim_k, k, q) * d.scale;
     max = std::max(max, scores[j]);
   }
   double sum = 0.0;
@@ -55,18 +68,21 @@ void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, con
   QT* qc = reinterpret_cast<QT*>(scratch);
   Acc* acc = reinterpret_cast<Acc*>(scratch + d.head_dim_k);
   for (int i = 0; i < d.head_dim_k; ++i) {
-    if constexpr (kHalfQ) qc[i] = f32_to_f16(q[i]); else qc[i] = q[i];
+    if constexpr (kHalfQ) qc[i] = fp32_to_fp16(q[i]); else qc[i] = q[i];
   }
   std::fill(acc, acc + d.head_dim_v, Acc{0});
-  auto load_q = [](QT x) { if constexpr (kHalfQ) return f16_to_f32(x); else return x; };
-  auto load = [](Acc x) { if constexpr (kHalfAcc) return f16_to_f32(x); else return x; };
-  auto store = [](float x) { if constexpr (kHalfAcc) return f32_to_f16(x); else return x; };
+  auto load = [](Acc x) { if constexpr (kHalfAcc) return fp16_to_fp32(x); else return x; };
+  auto store = [](float x) { if constexpr (kHalfAcc) return fp32_to_fp16(x); else return x; };
   float sum = 0.0f;
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j <= pos; ++j) {
     const auto* k = reinterpret_cast<const uint16_t*>(c.k_row(il, j)) + kvh * d.head_dim_k;
     float s = 0.0f;
-    for (int i = 0; i < d.head_dim_k; ++i) s += f16_to_f32(k[i]) * load_q(qc[i]);
+    if constexpr (kHalfQ) {
+      s = dot_f16(d.head_dim_k, k, qc);
+    } else {
+      for (int i = 0; i < d.head_dim_k; ++i) s += fp16_to_fp32(k[i]) * qc[i];
+    }
     s *= d.scale;
     float ms = 1.0f;  // rescales what was accumulated when a new maximum appears
     float vs = 1.0f;  // weight of this position: exp(s - max)
@@ -78,7 +94,7 @@ void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, con
       vs = std::exp(s - max);
     }
     const auto* v = reinterpret_cast<const uint16_t*>(c.v_row(il, j)) + kvh * d.head_dim_v;
-    for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(std::fma(f16_to_f32(v[i]), vs, load(acc[i])));
+    for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(std::fma(fp16_to_fp32(v[i]), vs, load(acc[i])));
     sum = sum * ms + vs;
   }
   const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;

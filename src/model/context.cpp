@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <fstream>
 #include <string>
+#include <thread>
+
+#include <sched.h>
 
 #include "model/decoder.h"
 #include "util/strings.h"
@@ -20,6 +23,12 @@ uint64_t available_memory_bytes() {
   return 0;
 }
 
+int available_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> model,
                                                  const ContextOptions& opts) {
   const HParams& hp = model->hparams();
@@ -30,7 +39,10 @@ Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> mo
   }
   const int n_batch = std::clamp(opts.n_batch, 1, n_ctx);
   const uint64_t kv_bytes = KvCache::bytes_for(hp, n_ctx, opts.kv_type);
-  const uint64_t scratch_bytes = Scratch::bytes_for(hp, n_batch, n_ctx) + uint64_t{4} * hp.n_vocab;
+  const int n_threads = opts.pool != nullptr ? opts.pool->size()
+                        : opts.n_threads > 0 ? opts.n_threads
+                                             : available_cpus();
+  const uint64_t scratch_bytes = Scratch::bytes_for(hp, n_batch, n_ctx, n_threads) + uint64_t{4} * hp.n_vocab;
   const uint64_t need = model->weights().bytes + kv_bytes + scratch_bytes;
   if (opts.check_memory) {
     const uint64_t avail = available_memory_bytes();
@@ -46,13 +58,19 @@ Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> mo
   }
   LS_ASSIGN_OR_RETURN(KvCache cache, KvCache::create(hp, n_ctx, opts.kv_type));
   std::unique_ptr<Context> c(new Context(std::move(model), std::move(cache)));
-  c->scratch_.allocate(hp, n_batch, n_ctx);
+  ThreadPool* pool = opts.pool;
+  if (pool == nullptr && n_threads > 1) {
+    c->own_pool_ = std::make_unique<ThreadPool>(n_threads);
+    pool = c->own_pool_.get();
+  }
+  c->scratch_.allocate(hp, n_batch, n_ctx, pool);
   c->logits_.resize(static_cast<size_t>(hp.n_vocab));
   return c;
 }
 
 size_t Context::bytes() const {
-  return cache_.bytes() + Scratch::bytes_for(model_->hparams(), scratch_.n_batch, cache_.n_ctx()) +
+  return cache_.bytes() +
+         Scratch::bytes_for(model_->hparams(), scratch_.n_batch, cache_.n_ctx(), scratch_.n_threads()) +
          (logits_.size() + all_logits_.size()) * sizeof(float);
 }
 

@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "model/scratch.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 namespace ls::model {
 
@@ -20,6 +21,8 @@ struct ContextOptions {
   int n_batch = 512;  // prompt tokens per forward batch (capped at n_ctx)
   KvType kv_type = KvType::kF16;
   bool check_memory = true;  // refuse when weights + KV + scratch exceed available memory
+  int n_threads = 0;         // own pool of this many threads (0: available_cpus()) when `pool` is null
+  ThreadPool* pool = nullptr;  // shared pool (outlives the context)
 };
 
 class Context {
@@ -44,12 +47,16 @@ class Context {
  private:
   Context(std::shared_ptr<const Model> m, KvCache c) : model_(std::move(m)), cache_(std::move(c)) {}
   std::shared_ptr<const Model> model_;
+  std::unique_ptr<ThreadPool> own_pool_;
   KvCache cache_;
   Scratch scratch_;
   std::vector<float> logits_;      // n_vocab
   std::vector<float> all_logits_;  // grown only when all logits are asked for
   int n_past_ = 0;
 };
+
+// CPUs this process may run on (the default thread count).
+int available_cpus();
 
 // Bytes of RAM the OS says are available (MemAvailable), or 0 when unknown.
 uint64_t available_memory_bytes();

@@ -33,10 +33,9 @@ void attention_block(const Model& m, const LayerWeights& L, int il, KvCache& cac
   const HParams& hp = m.hparams();
   const int64_t qd = hp.q_dim(), kd = hp.kv_dim_k(), vd = hp.kv_dim_v(), od = int64_t{hp.n_head} * hp.head_dim_v;
   norm_rows(s.x.data(), L.attn_norm, n, hp.n_embd, hp.rms_eps, s.xn.data());
-  void* lw = s.linear_work.data();
-  linear(L.wq, s.xn.data(), n, s.q.data(), lw);
-  linear(L.wk, s.xn.data(), n, s.k.data(), lw);
-  linear(L.wv, s.xn.data(), n, s.v.data(), lw);
+  linear(L.wq, s.xn.data(), n, s.q.data(), s.lin);
+  linear(L.wk, s.xn.data(), n, s.k.data(), s.lin);
+  linear(L.wv, s.xn.data(), n, s.v.data(), s.lin);
   add_bias_rows(s.q.data(), L.bq, n);
   add_bias_rows(s.k.data(), L.bk, n);
   add_bias_rows(s.v.data(), L.bv, n);
@@ -54,25 +53,31 @@ void attention_block(const Model& m, const LayerWeights& L, int il, KvCache& cac
   }
   const AttentionDims dims = attention_dims(hp);
   const AttentionPath path = attention_path(dims, cache.type(), n);
-  for (int64_t t = 0; t < n; ++t) {
-    for (int h = 0; h < hp.n_head; ++h) {
-      attend_head(dims, path, cache, il, h, s.q.data() + t * qd + int64_t{h} * hp.head_dim_k, pos0 + t,
-                  s.attn.data() + t * od + int64_t{h} * hp.head_dim_v, s.attn_work.data());
-    }
+  auto task = [&](int i, int thread) {
+    const int64_t t = i / hp.n_head;
+    const int h = i % hp.n_head;
+    attend_head(dims, path, cache, il, h, s.q.data() + t * qd + int64_t{h} * hp.head_dim_k, pos0 + t,
+                s.attn.data() + t * od + int64_t{h} * hp.head_dim_v,
+                s.attn_work.data() + thread * s.attn_work_per_thread);
+  };
+  const int n_tasks = static_cast<int>(n) * hp.n_head;
+  if (s.lin.pool != nullptr) {
+    s.lin.pool->parallel_for(n_tasks, task);
+  } else {
+    for (int i = 0; i < n_tasks; ++i) task(i, 0);
   }
   // The output projection reuses xn, then joins the residual stream.
-  linear(L.wo, s.attn.data(), n, s.xn.data(), lw);
+  linear(L.wo, s.attn.data(), n, s.xn.data(), s.lin);
   add_inplace(s.x.data(), s.xn.data(), n * hp.n_embd);
 }
 
 void ffn_block(const Model& m, const LayerWeights& L, Scratch& s, int64_t n) {
   const HParams& hp = m.hparams();
   norm_rows(s.x.data(), L.ffn_norm, n, hp.n_embd, hp.rms_eps, s.xn.data());
-  void* lw = s.linear_work.data();
-  linear(L.ffn_gate, s.xn.data(), n, s.gate.data(), lw);
-  linear(L.ffn_up, s.xn.data(), n, s.up.data(), lw);
+  linear(L.ffn_gate, s.xn.data(), n, s.gate.data(), s.lin);
+  linear(L.ffn_up, s.xn.data(), n, s.up.data(), s.lin);
   swiglu(s.gate.data(), s.up.data(), n * hp.n_ff, s.gate.data());
-  linear(L.ffn_down, s.gate.data(), n, s.xn.data(), lw);
+  linear(L.ffn_down, s.gate.data(), n, s.xn.data(), s.lin);
   add_inplace(s.x.data(), s.xn.data(), n * hp.n_embd);
 }
 
@@ -95,7 +100,7 @@ void decode_batch(const Model& m, KvCache& cache, Scratch& s, const int32_t* tok
 void output_logits(const Model& m, Scratch& s, float* hidden, int64_t rows, float* logits) {
   const HParams& hp = m.hparams();
   norm_rows(hidden, m.weights().output_norm, rows, hp.n_embd, hp.rms_eps, hidden);
-  linear(m.weights().output, hidden, rows, logits, s.linear_work.data());
+  linear(m.weights().output, hidden, rows, logits, s.lin);
 }
 
 }  // namespace ls::model

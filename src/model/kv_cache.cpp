@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "model/half.h"
+#include "kernels/fp16.h"
 
 namespace ls::model {
 
@@ -35,8 +35,8 @@ void KvCache::store(int il, int64_t pos, const float* k, const float* v) {
   }
   auto* kh = reinterpret_cast<uint16_t*>(k_row(il, pos));
   auto* vh = reinterpret_cast<uint16_t*>(v_row(il, pos));
-  for (int i = 0; i < k_dim_; ++i) kh[i] = f32_to_f16(k[i]);
-  for (int i = 0; i < v_dim_; ++i) vh[i] = f32_to_f16(v[i]);
+  for (int i = 0; i < k_dim_; ++i) kh[i] = kernels::fp32_to_fp16(k[i]);
+  for (int i = 0; i < v_dim_; ++i) vh[i] = kernels::fp32_to_fp16(v[i]);
 }
 
 }  // namespace ls::model

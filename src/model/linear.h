@@ -1,5 +1,5 @@
-// y = W x for a batch of activation rows, on weights in their stored format. The single entry
-// point through which the model reaches the matmul kernels.
+// y = W x for a batch of activation rows, on weights in their stored format: the single place
+// where the model reaches the matmul kernels (src/kernels), plus the embedding row lookup.
 #pragma once
 
 #include <cstddef>
@@ -7,19 +7,26 @@
 #include <string>
 
 #include "gguf/ggml_types.h"
+#include "kernels/matmul.h"
 #include "model/weights.h"
+#include "util/thread_pool.h"
 
 namespace ls::model {
 
 bool linear_supports(gguf::GgmlType t);
 std::string linear_supported_types();
 
-// Scratch bytes `linear` needs for `n_rows` activation rows of `cols` elements (converted once
-// per call to the format the weight type multiplies with).
+// What every linear call of one context shares: the activation buffer (sized once) and the pool.
+struct LinearContext {
+  kernels::MatmulScratch scratch;
+  ThreadPool* pool = nullptr;
+};
+
+// Bytes of activation scratch for n_rows rows of up to `cols` values, whatever the weight type.
 size_t linear_scratch_bytes(int64_t cols, int64_t n_rows);
 
 // y[t * w.rows + r] = sum_c W[r][c] * x[t * w.cols + c] for t < n_rows.
-void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, void* scratch);
+void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearContext& lc);
 
 // Row `r` of W as floats (embedding lookup).
 void matrix_row(const Matrix& w, int64_t r, float* out);

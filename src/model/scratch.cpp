@@ -14,12 +14,12 @@ struct Sizes {
   size_t linear_bytes = 0;
 };
 
-Sizes sizes(const HParams& hp, int n_batch, int n_ctx) {
+Sizes sizes(const HParams& hp, int n_batch, int n_ctx, int n_threads) {
   const size_t b = static_cast<size_t>(n_batch);
   Sizes s;
   s.floats = b * (2 * hp.n_embd + hp.q_dim() + hp.kv_dim_k() + hp.kv_dim_v() +
                   static_cast<size_t>(hp.n_head) * hp.head_dim_v + 2 * static_cast<size_t>(hp.n_ff) + hp.n_rot);
-  s.attn_work = static_cast<size_t>(attention_scratch_floats(attention_dims(hp), n_ctx));
+  s.attn_work = static_cast<size_t>(attention_scratch_floats(attention_dims(hp), n_ctx)) * n_threads;
   const int64_t max_cols = std::max({hp.n_embd, hp.n_ff, hp.n_head * hp.head_dim_v});
   s.linear_bytes = linear_scratch_bytes(max_cols, n_batch);
   return s;
@@ -37,12 +37,13 @@ AttentionDims attention_dims(const HParams& hp) {
   return d;
 }
 
-size_t Scratch::bytes_for(const HParams& hp, int n_batch, int n_ctx) {
-  const Sizes s = sizes(hp, n_batch, n_ctx);
+size_t Scratch::bytes_for(const HParams& hp, int n_batch, int n_ctx, int n_threads) {
+  const Sizes s = sizes(hp, n_batch, n_ctx, n_threads);
   return (s.floats + s.attn_work) * sizeof(float) + s.linear_bytes;
 }
 
-void Scratch::allocate(const HParams& hp, int nb, int n_ctx) {
+void Scratch::allocate(const HParams& hp, int nb, int n_ctx, ThreadPool* pool) {
+  lin.pool = pool;
   n_batch = nb;
   const size_t b = static_cast<size_t>(nb);
   x.resize(b * hp.n_embd);
@@ -54,9 +55,10 @@ void Scratch::allocate(const HParams& hp, int nb, int n_ctx) {
   gate.resize(b * hp.n_ff);
   up.resize(b * hp.n_ff);
   rope.resize(b * hp.n_rot);
-  const Sizes s = sizes(hp, nb, n_ctx);
+  const Sizes s = sizes(hp, nb, n_ctx, n_threads());
+  attn_work_per_thread = attention_scratch_floats(attention_dims(hp), n_ctx);
   attn_work.resize(s.attn_work);
-  linear_work.resize(s.linear_bytes);
+  lin.scratch.reserve(s.linear_bytes);
 }
 
 }  // namespace ls::model

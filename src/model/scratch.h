@@ -8,6 +8,7 @@
 
 #include "model/attention.h"
 #include "model/hparams.h"
+#include "model/linear.h"
 
 namespace ls::model {
 
@@ -22,11 +23,13 @@ struct Scratch {
   std::vector<float> gate;    // [n_batch][n_ff]
   std::vector<float> up;      // [n_batch][n_ff]
   std::vector<float> rope;    // [n_batch][n_rot]
-  std::vector<float> attn_work;  // attention_scratch_floats
-  std::vector<uint8_t> linear_work;  // activations converted for the matmul kernels
+  std::vector<float> attn_work;  // attention_scratch_floats per thread
+  int64_t attn_work_per_thread = 0;
+  LinearContext lin;             // activations converted for the matmul kernels + thread pool
 
-  static size_t bytes_for(const HParams& hp, int n_batch, int n_ctx);
-  void allocate(const HParams& hp, int n_batch, int n_ctx);
+  static size_t bytes_for(const HParams& hp, int n_batch, int n_ctx, int n_threads);
+  void allocate(const HParams& hp, int n_batch, int n_ctx, ThreadPool* pool);
+  int n_threads() const { return lin.pool != nullptr ? lin.pool->size() : 1; }
 };
 
 AttentionDims attention_dims(const HParams& hp);

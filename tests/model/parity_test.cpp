@@ -4,8 +4,8 @@
 //  - F32 KV cache  vs `<p>.fa-off.kv-f32.json` (llama.cpp without flash attention, F32 KV)
 //  - F16 KV cache  vs `<p>.json`                (llama.cpp default: flash attention, F16 KV)
 //  - F32 KV cache  vs `<p>.ideal-f64.json`      (exact math on the same weights), float types only
-// Greedy ids must match up to llama.cpp's own horizon: the first step with margin < 0.02 or
-// where llama.cpp's two settings part.
+// Greedy ids must match up to llama.cpp's own horizon: the first step whose margin is below
+// max(0.02, the log-prob tolerance), or where llama.cpp's two settings part.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,14 +43,34 @@ constexpr const char* kSci[4] = {"p1-results", "p2-study", "p3-long", "p4-odd"};
 
 // Tolerances per weight type, each at or below llama.cpp's own spread between its two settings
 // (PROVENANCE.md table).
+// Quantised weights: llama.cpp's two settings differ by the spread in PROVENANCE.md (max over prompt
+// and generated steps); our tolerance is that spread, vs each setting. No oracle check there: the
+// oracle skips the activation quantisation llama.cpp (and we) perform.
 const Case kCases[] = {
     {"tiny-qwen2-f32", STD_PROMPTS, {0.005, 1e-4, 1e-4}},
     {"scifact-lm-f32", SCI_PROMPTS, {0.002, 1e-4, 1e-4}},
-    {"stories260K-f32", STD_PROMPTS, {0.02, 1e-4, 1e-4}},
+    {"stories260K-f32", STD_PROMPTS, {0.05, 1e-4, 1e-4}},
     {"tiny-qwen2-f16", STD_PROMPTS, {0.015, 0.012, 0.02}},
     {"tiny-llama-f16", STD_PROMPTS, {0.015, 0.01, 0.015}},
     {"tiny-qwen3-f16", STD_PROMPTS, {0.02, 0.012, 0.02}},
-    {"tiny-qwen2-bf16", STD_PROMPTS, {0.06, 0.06, 0.1}},
+    {"tiny-qwen2-bf16", STD_PROMPTS, {0.08, 0.08, 0.12}},
+    {"tiny-qwen2-q8_0", STD_PROMPTS, {0.33, 0.33, -1}},
+    {"tiny-qwen2-q4_0", STD_PROMPTS, {0.36, 0.36, -1}},
+    {"tiny-qwen2-q4_1", STD_PROMPTS, {0.35, 0.35, -1}},
+    {"tiny-qwen2-q5_0", STD_PROMPTS, {0.33, 0.33, -1}},
+    {"tiny-qwen2-q5_1", STD_PROMPTS, {0.3, 0.3, -1}},
+    {"tiny-qwen2-q2_k", STD_PROMPTS, {0.41, 0.41, -1}},
+    {"tiny-qwen2-q3_k_m", STD_PROMPTS, {0.43, 0.43, -1}},
+    {"tiny-qwen2-q4_k_m", STD_PROMPTS, {0.46, 0.46, -1}},
+    {"tiny-qwen2-q5_k_m", STD_PROMPTS, {0.42, 0.42, -1}},
+    {"tiny-qwen2-q6_k", STD_PROMPTS, {0.47, 0.47, -1}},
+    {"tiny-llama-q8_0", STD_PROMPTS, {0.31, 0.31, -1}},
+    {"tiny-llama-q4_k_m", STD_PROMPTS, {0.58, 0.58, -1}},
+    {"tiny-qwen3-q8_0", STD_PROMPTS, {0.5, 0.5, -1}},
+    {"tiny-qwen3-q4_k_m", STD_PROMPTS, {0.59, 0.59, -1}},
+    {"stories260K-q8_0", STD_PROMPTS, {1.2, 1.2, -1}},
+    {"scifact-lm-q8_0", SCI_PROMPTS, {0.12, 0.12, -1}},
+    {"scifact-lm-q4_k_m", SCI_PROMPTS, {0.33, 0.33, -1}},
 };
 
 struct RunStats {
@@ -69,11 +89,12 @@ int argmax_lowest(std::span<const float> logits) {
 }
 
 RunStats run_against(const std::shared_ptr<const Model>& m, KvType kv, const test::Golden& g,
-                     const test::Golden* other) {
+                     const test::Golden* other, double tol) {
   RunStats st;
   ContextOptions opts;
   opts.n_ctx = 512;
   opts.kv_type = kv;
+  opts.n_threads = 1;
   auto ctx = Context::create(m, opts);
   EXPECT_TRUE(ctx.ok()) << (ctx.ok() ? "" : ctx.error().message);
   if (!ctx.ok()) return st;
@@ -97,7 +118,8 @@ RunStats run_against(const std::shared_ptr<const Model>& m, KvType kv, const tes
     if (!next.ok()) return st;
     last.assign(next->begin(), next->end());
   }
-  st.horizon = test::margin_horizon(g, kMinMargin, static_cast<int>(g.greedy_ids.size()));
+  // A step whose margin is below the log-prob spread llama.cpp itself shows may fork.
+  st.horizon = test::margin_horizon(g, std::max(kMinMargin, tol), static_cast<int>(g.greedy_ids.size()));
   if (other != nullptr) st.horizon = std::min(st.horizon, test::first_diff(g.greedy_ids, other->greedy_ids));
   return st;
 }
@@ -127,11 +149,11 @@ TEST_P(Parity, MatchesLlamaCpp) {
     test::Golden def, f32, oracle;
     ASSERT_TRUE(test::load_golden(dir + ".json", def));
     ASSERT_TRUE(test::load_golden(dir + ".fa-off.kv-f32.json", f32));
-    check(c.stem, p, "f16kv/default", run_against(*m, KvType::kF16, def, &f32), c.tol.vs_default);
-    check(c.stem, p, "f32kv/fa-off", run_against(*m, KvType::kF32, f32, &def), c.tol.vs_f32);
+    check(c.stem, p, "f16kv/default", run_against(*m, KvType::kF16, def, &f32, c.tol.vs_default), c.tol.vs_default);
+    check(c.stem, p, "f32kv/fa-off", run_against(*m, KvType::kF32, f32, &def, c.tol.vs_f32), c.tol.vs_f32);
     if (c.tol.vs_oracle >= 0.0) {
       ASSERT_TRUE(test::load_golden(dir + ".ideal-f64.json", oracle));
-      check(c.stem, p, "f32kv/oracle", run_against(*m, KvType::kF32, oracle, nullptr), c.tol.vs_oracle);
+      check(c.stem, p, "f32kv/oracle", run_against(*m, KvType::kF32, oracle, nullptr, c.tol.vs_oracle), c.tol.vs_oracle);
     }
   }
 }
