@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "test_support.h"
 
 namespace {
@@ -17,10 +20,15 @@ struct CliResult {
 };
 
 CliResult run(const std::string& args, const std::string& stdin_text = "") {
-  const std::string in = ::testing::TempDir() + "/tokenize_stdin.txt";
-  FILE* f = std::fopen(in.c_str(), "wb");
-  std::fwrite(stdin_text.data(), 1, stdin_text.size(), f);
-  std::fclose(f);
+  // A unique file per call: ctest runs the tests of this program in parallel processes.
+  std::string in = ::testing::TempDir() + "/tokenize_stdin_XXXXXX";
+  const int fd = mkstemp(in.data());
+  if (fd < 0) return {-1, "mkstemp failed"};
+  if (write(fd, stdin_text.data(), stdin_text.size()) != static_cast<ssize_t>(stdin_text.size())) {
+    close(fd);
+    return {-1, "write failed"};
+  }
+  close(fd);
   const std::string cmd = ls::test::binary() + " tokenize " + args + " < " + in + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
@@ -28,6 +36,7 @@ CliResult run(const std::string& args, const std::string& stdin_text = "") {
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
   const int status = pclose(p);
+  unlink(in.c_str());
   return {WEXITSTATUS(status), out};
 }
 
