@@ -6,6 +6,7 @@ PKGS=(
   libcli11-dev nlohmann-json3-dev libpcre2-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev
   libgumbo-dev libpoppler-cpp-dev libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  prometheus
 )
 # Node.js and npm (for the tests with the official `openai` client): any install that provides both
 # commands will do (Debian's nodejs+npm, or a nodesource nodejs that bundles npm).

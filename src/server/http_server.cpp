@@ -1,0 +1,163 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+
+#include <thread>
+
+#include "server/http_reply.h"
+#include "server/routes.h"
+
+namespace ls::server {
+namespace {
+
+// Beyond the per-line limit cpp-httplib enforces (8 KiB): no request needs more than this.
+constexpr size_t kMaxHeaderCount = 100;
+constexpr size_t kMaxHeaderBytes = 64 * 1024;
+// Threads for cheap requests (health, metrics, tokenize) besides generations running or queued.
+constexpr int kSpareThreads = 8;
+
+bool is_public(const ServerConfig& cfg, const std::string& path) {
+  if (path == "/health" || path == "/ready") return cfg.public_health;
+  if (path == "/metrics") return cfg.public_metrics;
+  return false;
+}
+
+ApiError status_error(int status, const httplib::Request& req) {
+  switch (status) {
+    case 404: return ApiError::not_found("no route " + req.method + " " + req.path, {}, "unknown_route");
+    case 405: return {405, "invalid_request_error", "method " + req.method + " is not allowed on " + req.path, {}, "method_not_allowed"};
+    case 413: return ApiError::too_large("the request body is larger than the limit (--max-body)");
+    case 414: return {414, "invalid_request_error", "the request URI is too long", {}, "uri_too_long"};
+    case 431: return {431, "invalid_request_error", "the request headers are too large", {}, "headers_too_large"};
+    default:
+      if (status >= 500) return ApiError::internal("internal error");
+      return {status, "invalid_request_error", "malformed HTTP request", {}, {}};
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend)
+    : state_(std::make_unique<ServerState>(std::move(config), std::move(backend))),
+      http_(std::make_unique<httplib::Server>()) {
+  ServerState& st = *state_;
+  st.queue.on_change([&m = st.metrics](int running, int waiting) {
+    m.running.set(running);
+    m.waiting.set(waiting);
+  });
+  if (st.backend) {
+    st.metrics.model_loaded.set(1);
+    st.metrics.model_load_seconds.set(st.backend->info().load_seconds);
+  }
+  const int threads = st.config.http_threads > 0
+                          ? st.config.http_threads
+                          : st.config.parallel + st.config.queue_max + kSpareThreads;
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http_->set_payload_max_length(st.config.max_body_bytes);
+  http_->set_keep_alive_timeout(5);
+  install_hooks();
+  add_system_routes(*http_, st);
+  add_generation_routes(*http_, st);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::install_hooks() {
+  ServerState& st = *state_;
+  http_->set_pre_routing_handler([&st](const httplib::Request& req, httplib::Response& res) {
+    size_t header_bytes = 0;
+    for (const auto& [k, v] : req.headers) header_bytes += k.size() + v.size() + 4;
+    if (req.headers.size() > kMaxHeaderCount || header_bytes > kMaxHeaderBytes) {
+      reply_error(res, status_error(431, req));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const std::string origin = req.get_header_value("Origin");
+    const std::string allowed = st.cors.allow_origin(origin);
+    if (!allowed.empty()) {
+      res.set_header("Access-Control-Allow-Origin", allowed);
+      res.set_header("Vary", "Origin");
+    }
+    if (req.method == "OPTIONS") {  // preflight: browsers send no credentials with it
+      if (!origin.empty() && allowed.empty()) {
+        reply_error(res, {403, "permission_error", "origin '" + origin + "' is not allowed (--cors-origin)", {}, "cors_forbidden"});
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      res.status = 204;
+      res.set_header("Allow", "GET, POST, DELETE, OPTIONS");
+      if (!allowed.empty()) {
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        const std::string asked = req.get_header_value("Access-Control-Request-Headers");
+        res.set_header("Access-Control-Allow-Headers",
+                       asked.empty() ? "Authorization, Content-Type" : asked);
+        res.set_header("Access-Control-Max-Age", "600");
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (st.keys.enabled() && !is_public(st.config, req.path) &&
+        !st.keys.accepts(req.get_header_value("Authorization"))) {
+      reply_error(res, ApiError::unauthorized(
+                           "missing or wrong API key: send 'Authorization: Bearer <key>'"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  // Statuses cpp-httplib produces itself (no route, body too large, bad request line) get the
+  // same OpenAI-style body as ours; bodies we already wrote are left alone.
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty() || res.status == 499) return httplib::Server::HandlerResponse::Unhandled;
+    const ApiError e = status_error(res.status, req);
+    res.set_content(e.body(), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+
+  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    reply_error(res, ApiError::internal("internal error: " + what));
+  });
+
+  http_->set_logger([&st](const httplib::Request& req, const httplib::Response& res) {
+    st.metrics.requests.with({endpoint_label(req.method, req.path), std::to_string(res.status)}).inc();
+  });
+}
+
+Result<int> HttpServer::bind() {
+  const std::string& host = state_->config.host;
+  int port = state_->config.port;
+  if (port == 0) port = http_->bind_to_any_port(host);
+  else if (!http_->bind_to_port(host, port)) port = -1;
+  if (port < 0)
+    return Error::io("cannot listen on " + host + ":" + std::to_string(state_->config.port) +
+                     " (in use, or no such address?)");
+  port_ = port;
+  return port;
+}
+
+void HttpServer::serve() { http_->listen_after_bind(); }
+
+void HttpServer::start_draining() {
+  state_->draining.store(true);
+  state_->queue.drain();
+}
+
+bool HttpServer::wait_idle(std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (state_->queue.running() > 0 || state_->queue.waiting() > 0) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+void HttpServer::stop() {
+  if (http_) http_->stop();
+}
+
+}  // namespace ls::server

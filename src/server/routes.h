@@ -1,0 +1,15 @@
+// Route tables of `localseek serve`, one file each; http_server.cpp wires them up.
+#pragma once
+
+#include <httplib.h>
+
+#include "server/server_state.h"
+
+namespace ls::server {
+
+// /health, /ready, /metrics, /v1/models, /tokenize, /detokenize, /v1/embeddings.
+void add_system_routes(httplib::Server& http, ServerState& state);
+// /v1/chat/completions and /v1/completions.
+void add_generation_routes(httplib::Server& http, ServerState& state);
+
+}  // namespace ls::server

@@ -1,0 +1,33 @@
+// What every route handler shares: the configuration, the engine (null with --no-model), metrics,
+// the admission queue, access control and the draining flag.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "server/access_control.h"
+#include "server/admission_queue.h"
+#include "server/backend.h"
+#include "server/server_config.h"
+#include "server/server_metrics.h"
+
+namespace ls::server {
+
+struct ServerState {
+  explicit ServerState(ServerConfig c, std::shared_ptr<Backend> b)
+      : config(std::move(c)),
+        backend(std::move(b)),
+        queue(config.parallel, config.queue_max),
+        keys(config.api_keys),
+        cors(config.cors_origins) {}
+
+  ServerConfig config;
+  std::shared_ptr<Backend> backend;
+  ServerMetrics metrics;
+  AdmissionQueue queue;
+  ApiKeys keys;
+  CorsPolicy cors;
+  std::atomic<bool> draining{false};
+};
+
+}  // namespace ls::server
