@@ -69,7 +69,8 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
   }
 
   // 2. Row chunks over the pool; within a chunk, tiles of rows x kTokenTile tokens.
-  const int64_t row_chunks_wanted = static_cast<int64_t>(n_threads) * (n_tokens == 1 ? 1 : 4);
+  // Several chunks per thread: dynamic hand-out evens out a thread that was descheduled.
+  const int64_t row_chunks_wanted = static_cast<int64_t>(n_threads) * 4;
   int64_t chunk = (w.n_out + row_chunks_wanted - 1) / row_chunks_wanted;
   chunk = std::max<int64_t>(kRowAlign, (chunk + kRowAlign - 1) / kRowAlign * kRowAlign);
   if (n_tokens > 1) chunk = std::min<int64_t>(chunk, 64);  // keep a chunk's weights cache-resident

@@ -177,6 +177,35 @@ TEST(Quant, SimdVariantsEqualScalar) {
   if (compared == 0) GTEST_SKIP() << "no SIMD variant on this CPU";
 }
 
+// dot_tile (one weight row against several tokens, for prefill) gives each token exactly the value
+// vec_dot gives it: a token's result must not depend on how the batch was tiled.
+TEST(Quant, DotTileEqualsVecDotPerToken) {
+  int compared = 0;
+  for (Isa isa : available_isas()) {
+    for (GgmlType t : test::weight_types()) {
+      const TypeKernels* k = kernels_for(t, isa);
+      if (k->dot_tile == nullptr) continue;
+      const TypeKernels* act = kernels_for(k->vec_dot_type, isa);
+      const int64_t n = test::test_lengths(t)[1] + (test::is_k_type(t) ? 0 : 8 * (t == GgmlType::F16 || t == GgmlType::BF16 || t == GgmlType::F32));
+      const int nr = 3, nt = 7;
+      const size_t wr = row_size(t, n), ar = row_size(k->vec_dot_type, n);
+      std::vector<uint8_t> w(wr * nr), a(ar * nt);
+      for (int r = 0; r < nr; ++r) k->quantize_row(random_row(n, 300 + r).data(), w.data() + r * wr, n);
+      for (int j = 0; j < nt; ++j) act->from_float(random_row(n, 400 + j, 0.5f).data(), a.data() + j * ar, n);
+      std::vector<float> out(static_cast<size_t>(nt) * 5, -1.0f);
+      k->dot_tile(n, w.data(), wr, nr, a.data(), ar, nt, out.data(), 5);
+      for (int j = 0; j < nt; ++j) {
+        for (int r = 0; r < nr; ++r) {
+          EXPECT_EQ(out[j * 5 + r], k->vec_dot(n, w.data() + r * wr, a.data() + j * ar)) << label(t, n) << " " << isa_name(isa);
+        }
+        EXPECT_EQ(out[j * 5 + 3], -1.0f);  // nothing written past nr
+      }
+      ++compared;
+    }
+  }
+  if (compared == 0) GTEST_SKIP() << "no tiled kernels on this CPU";
+}
+
 TEST(Quant, TableDescribesGgmlLayouts) {
   struct Expect { GgmlType t; int block; int bytes; GgmlType dot; };
   using T = GgmlType;

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,8 @@ struct Case {
   GgmlType type;
   double rms_bound;
 };
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.stem << " type " << static_cast<int>(c.type); }
 
 class QuantiseLikeLlamaCpp : public ::testing::TestWithParam<Case> {};
 
