@@ -40,12 +40,11 @@ const BpeModel::Merge* BpeModel::MergeTable::find(uint64_t key) const {
 }
 
 int32_t BpeModel::symbol_id(std::string_view raw, bool create) {
-  auto it = raw_to_symbol_.find(raw);
-  if (it != raw_to_symbol_.end()) return it->second;
-  if (!create) return -1;
+  const int32_t found = raw_to_symbol_.find(raw);
+  if (found != StringTable::kAbsent || !create) return found;
   const auto id = static_cast<int32_t>(symbol_token_.size());
   symbol_token_.push_back(kNoToken);
-  raw_to_symbol_.emplace(std::string(raw), id);
+  raw_to_symbol_.set(raw, id);
   return id;
 }
 
@@ -58,9 +57,10 @@ BpeModel::BpeModel(const Vocab& vocab) : vocab_(&vocab) {
   for (size_t i = 0; i < n; ++i) {
     auto raw = decode_byte_level(vocab.tokens[i]);
     if (!raw) continue;
-    raw_to_symbol_.insert_or_assign(std::move(*raw), static_cast<int32_t>(i));
+    raw_to_symbol_.set(*raw, static_cast<int32_t>(i));
   }
-  for (const auto& [text, sid] : raw_to_symbol_) symbol_token_[static_cast<size_t>(sid)] = sid;
+  raw_to_symbol_.for_each(
+      [&](std::string_view, int32_t sid) { symbol_token_[static_cast<size_t>(sid)] = sid; });
   // Duplicates left some token ids unreachable; their symbol entries stay kNoToken, which is
   // harmless because no raw text maps to them.
   for (size_t i = 0; i < n; ++i) {
@@ -99,9 +99,8 @@ BpeModel::BpeModel(const Vocab& vocab) : vocab_(&vocab) {
 }
 
 TokenId BpeModel::find_raw(std::string_view raw) const {
-  auto it = raw_to_symbol_.find(raw);
-  if (it == raw_to_symbol_.end()) return kNoToken;
-  return symbol_token_[static_cast<size_t>(it->second)];
+  const int32_t sid = raw_to_symbol_.find(raw);
+  return sid < 0 ? kNoToken : symbol_token_[static_cast<size_t>(sid)];
 }
 
 namespace {

@@ -46,7 +46,7 @@ class BpeModel {
   const Vocab* vocab_;
   // Symbol ids: raw text of every token and of every text a merge mentions. Ids below
   // vocab.size() are token ids; the others are merge-only texts (no token of their own).
-  TokenIndex raw_to_symbol_;
+  StringTable raw_to_symbol_;
   std::vector<TokenId> symbol_token_;  // symbol id → token id or kNoToken
   int32_t byte_symbol_[256];
   TokenId ascii_token_[128];  // byte fallback: a printable byte's own one-character token

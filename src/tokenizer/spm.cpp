@@ -6,6 +6,8 @@
 
 namespace ls::tok {
 
+static constexpr std::string_view kSpace = "\xE2\x96\x81";  // '▁'
+
 SpmModel::SpmModel(const Vocab& vocab) : vocab_(&vocab) {
   for (int b = 0; b < 256; ++b) {
     char name[8];
@@ -17,6 +19,30 @@ SpmModel::SpmModel(const Vocab& vocab) : vocab_(&vocab) {
     }
     byte_tokens_[static_cast<size_t>(b)] = id != kNoToken ? id : vocab.unk;
   }
+  words_independent_ = true;
+  for (const std::string& t : vocab.tokens) {
+    for (size_t p = t.find(kSpace, 1); p != std::string::npos; p = t.find(kSpace, p + 1)) {
+      if (p < 3 || t.compare(p - 3, 3, kSpace) != 0) {
+        words_independent_ = false;
+        break;
+      }
+    }
+    if (!words_independent_) break;
+  }
+}
+
+void SpmModel::encode(std::string_view text, std::vector<TokenId>& out) const {
+  if (!words_independent_) {
+    encode_segment(text, out);
+    return;
+  }
+  size_t start = 0;
+  for (size_t p = text.find(kSpace, 1); p != std::string_view::npos; p = text.find(kSpace, p + 1)) {
+    if (p >= 3 && text.compare(p - 3, 3, kSpace) == 0) continue;  // inside a '▁' run
+    encode_segment(text.substr(start, p - start), out);
+    start = p;
+  }
+  encode_segment(text.substr(start), out);
 }
 
 std::string escape_spaces(std::string_view text) {
@@ -57,7 +83,7 @@ struct BigramAfter {
 
 }  // namespace
 
-void SpmModel::encode(std::string_view text, std::vector<TokenId>& out) const {
+void SpmModel::encode_segment(std::string_view text, std::vector<TokenId>& out) const {
   if (text.empty()) return;
   thread_local std::vector<Symbol> sym;
   thread_local std::vector<Bigram> heap;

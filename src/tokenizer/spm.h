@@ -19,7 +19,13 @@ class SpmModel {
   TokenId byte_token(uint8_t b) const { return byte_tokens_[b]; }
 
  private:
+  void encode_segment(std::string_view text, std::vector<TokenId>& out) const;
+
   const Vocab* vocab_;
+  // True when no token has '▁' right after another character (other than '▁'): then no merge
+  // can cross the start of a '▁' run, and each word can be merged on its own (same result, but
+  // small heaps instead of one over the whole text).
+  bool words_independent_ = false;
   std::array<TokenId, 256> byte_tokens_{};
 };
 

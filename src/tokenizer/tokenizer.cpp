@@ -27,27 +27,42 @@ struct Fragment {
 bool is_c_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 // Per-word memo of BPE results: natural text repeats words constantly, so most words are looked
-// up, not merged. Bounded: cleared when it grows past its budget.
+// up, not merged. Flat storage (keys and ids in arenas); cleared when it outgrows its budget.
 class WordCache {
  public:
-  bool lookup(std::string_view word, std::vector<TokenId>& out) {
+  static constexpr size_t kMaxWordBytes = 128;
+
+  bool lookup(std::string_view word, uint64_t hash, std::vector<TokenId>& out) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(word);
-    if (it == map_.end()) return false;
-    out.insert(out.end(), it->second.begin(), it->second.end());
+    const int32_t e = index_.find(word, hash);
+    if (e < 0) return false;
+    const Entry& x = entries_[static_cast<size_t>(e)];
+    out.insert(out.end(), ids_.begin() + x.off, ids_.begin() + x.off + x.len);
     return true;
   }
   void store(std::string_view word, const TokenId* ids, size_t n) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (map_.size() >= kMaxEntries) map_.clear();
-    map_.emplace(std::string(word), std::vector<TokenId>(ids, ids + n));
+    if (entries_.size() >= kMaxEntries) {
+      index_.clear();
+      entries_.clear();
+      ids_.clear();
+    }
+    const auto e = static_cast<int32_t>(entries_.size());
+    if (index_.insert(word, e) != e) return;  // another thread stored it meanwhile
+    entries_.push_back({static_cast<uint32_t>(ids_.size()), static_cast<uint32_t>(n)});
+    ids_.insert(ids_.end(), ids, ids + n);
   }
-  static constexpr size_t kMaxWordBytes = 128;
 
  private:
   static constexpr size_t kMaxEntries = size_t{1} << 17;
+  struct Entry {
+    uint32_t off;
+    uint32_t len;
+  };
   std::mutex mu_;
-  std::unordered_map<std::string, std::vector<TokenId>, StringHash, std::equal_to<>> map_;
+  StringTable index_;
+  std::vector<Entry> entries_;
+  std::vector<TokenId> ids_;
 };
 
 }  // namespace
@@ -237,7 +252,8 @@ void Tokenizer::Impl::encode_bpe(std::string_view text, std::vector<TokenId>& ou
       bpe->encode_word(word, out);
       continue;
     }
-    if (cache->lookup(word, out)) continue;
+    const uint64_t h = hash_bytes(word);
+    if (cache->lookup(word, h, out)) continue;
     const size_t before = out.size();
     bpe->encode_word(word, out);
     cache->store(word, out.data() + before, out.size() - before);

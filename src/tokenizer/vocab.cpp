@@ -8,13 +8,6 @@
 
 namespace ls::tok {
 
-size_t StringHash::operator()(std::string_view s) const noexcept {
-  // FNV-1a is enough here: keys are short and the table is built once.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return static_cast<size_t>(h ^ (h >> 29));
-}
-
 namespace {
 
 // Texts llama.cpp treats as end-of-generation or fill-in-the-middle markers: it forces them to
@@ -108,10 +101,10 @@ Status Vocab::finalize() {
   }
 
   index.clear();
-  index.reserve(tokens.size() * 2);
+  index.reserve(tokens.size());
   max_token_bytes = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    index.insert_or_assign(tokens[i], static_cast<TokenId>(i));
+    index.set(tokens[i], static_cast<TokenId>(i));
     max_token_bytes = std::max(max_token_bytes, tokens[i].size());
   }
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "tokenizer/string_table.h"
 #include "util/error.h"
 
 namespace ls::gguf {
@@ -38,12 +38,6 @@ enum class ModelKind {
   kWpm,  // "bert": WordPiece
 };
 
-// Heterogeneous string lookup so that hot paths can probe with a string_view (no allocation).
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept;
-};
-using TokenIndex = std::unordered_map<std::string, TokenId, StringHash, std::equal_to<>>;
 
 struct Vocab {
   ModelKind kind = ModelKind::kBpe;
@@ -70,16 +64,13 @@ struct Vocab {
   std::vector<uint8_t> lstrip, rstrip;
 
   // Derived by finalize(): text → id (later ids win on duplicates, as in llama.cpp).
-  TokenIndex index;
+  StringTable index;
   size_t max_token_bytes = 0;
 
   size_t size() const { return tokens.size(); }
   TokenType type(TokenId id) const { return types[static_cast<size_t>(id)]; }
   bool valid(TokenId id) const { return id >= 0 && static_cast<size_t>(id) < tokens.size(); }
-  TokenId find(std::string_view text) const {
-    auto it = index.find(text);
-    return it == index.end() ? kNoToken : it->second;
-  }
+  TokenId find(std::string_view text) const { return index.find(text); }
   // Tokens matched in raw text before the model runs (control, user-defined, unknown), longest
   // text first, as llama.cpp's special-token partition does.
   std::vector<TokenId> special_tokens_by_length() const;
