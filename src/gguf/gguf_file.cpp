@@ -389,6 +389,52 @@ const Array* File::get_array(std::string_view key) const {
   return v != nullptr && v->is_array() ? &v->as_array() : nullptr;
 }
 
+namespace {
+
+// Converts every item of an array with `conv` (nullopt = wrong type); shared by the typed array getters.
+template <class T, class Conv>
+Result<std::vector<T>> convert_array(const File& f, std::string_view key, std::string_view expected, Conv conv) {
+  const Value* v = f.find(key);
+  if (v == nullptr) return missing(f.path(), key);
+  if (!v->is_array()) return wrong_type(f.path(), key, *v, std::string("an array of ") + std::string(expected));
+  const Array& a = v->as_array();
+  std::vector<T> out;
+  out.reserve(a.items.size());
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    std::optional<T> x = conv(a.items[i]);
+    if (!x) {
+      return Error::invalid(f.path() + ": metadata key '" + std::string(key) + "' is an array of " +
+                            std::string(value_type_name(a.element_type)) + ", expected " + std::string(expected) +
+                            " (item " + std::to_string(i) + ")");
+    }
+    out.push_back(std::move(*x));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> File::get_string_array(std::string_view key) const {
+  return convert_array<std::string>(*this, key, "strings", [](const Value& v) -> std::optional<std::string> {
+    if (!v.is_string()) return std::nullopt;
+    return v.as_string();
+  });
+}
+
+Result<std::vector<int64_t>> File::get_int_array(std::string_view key) const {
+  return convert_array<int64_t>(*this, key, "integers", [](const Value& v) -> std::optional<int64_t> {
+    return v.is_integer() ? v.to_int() : std::nullopt;
+  });
+}
+
+Result<std::vector<float>> File::get_float_array(std::string_view key) const {
+  return convert_array<float>(*this, key, "numbers", [](const Value& v) -> std::optional<float> {
+    auto d = v.to_double();
+    if (!d) return std::nullopt;
+    return static_cast<float>(*d);
+  });
+}
+
 Result<int64_t> File::get_int_or(std::string_view key, int64_t fallback) const {
   return find(key) == nullptr ? Result<int64_t>(fallback) : get_int(key);
 }

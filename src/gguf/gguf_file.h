@@ -113,6 +113,11 @@ class File {
   Result<double> get_float(std::string_view key) const;
   Result<bool> get_bool(std::string_view key) const;
   const Array* get_array(std::string_view key) const;  // nullptr when absent or not an array
+  // Whole arrays as plain vectors (vocabularies, scores, token types); errors name the key, the
+  // element type found and, for a bad item, its index.
+  Result<std::vector<std::string>> get_string_array(std::string_view key) const;
+  Result<std::vector<int64_t>> get_int_array(std::string_view key) const;
+  Result<std::vector<float>> get_float_array(std::string_view key) const;
   // Absent key → fallback; present with the wrong type → error.
   Result<int64_t> get_int_or(std::string_view key, int64_t fallback) const;
   Result<double> get_float_or(std::string_view key, double fallback) const;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "gguf/gguf_file.h"
 #include "test_support.h"
@@ -53,7 +54,21 @@ const ModelFacts kModels[] = {
     {"tiny-qwen3-f16.gguf", 24, 1, {{T::F16, 15}, {T::F32, 9}}},
     {"tiny-qwen3-q8_0.gguf", 24, 7, {{T::Q8_0, 15}, {T::F32, 9}}},
     {"tiny-qwen3-q4_k_m.gguf", 24, 15, {{T::Q6_K, 3}, {T::Q4_K, 12}, {T::F32, 9}}},
+    {"tiny-qwen3-embed-f16.gguf", 24, 1, {{T::F16, 15}, {T::F32, 9}}},
+    {"tiny-bert-f16.gguf", 37, 1, {{T::F16, 14}, {T::F32, 23}}},
+    {"tiny-bert-q8_0.gguf", 37, 7, {{T::Q8_0, 13}, {T::F32, 24}}},
+    {"tiny-bert-rerank-q8_0.gguf", 41, 7, {{T::Q8_0, 14}, {T::F32, 27}}},
 };
+
+TEST(GgufReader, ModelTableCoversTheSharedFolder) {
+  LS_REQUIRE_ASSET("models");
+  std::set<std::string> listed;
+  for (const auto& m : kModels) listed.insert(m.file);
+  for (const auto& e : std::filesystem::directory_iterator(test::shared_path("models"))) {
+    if (e.path().extension() != ".gguf") continue;
+    EXPECT_TRUE(listed.count(e.path().filename().string())) << e.path();
+  }
+}
 
 // Structural invariants every valid file satisfies, whatever its content.
 void check_invariants(const File& f) {
@@ -210,6 +225,34 @@ TEST(GgufReader, DeepSeekR1QwenVocabulary) {
   const Array* merges = f->get_array("tokenizer.ggml.merges");
   ASSERT_NE(merges, nullptr);
   EXPECT_GT(merges->items.size(), 100000u);
+}
+
+TEST(GgufReader, ArrayGetters) {
+  LS_REQUIRE_ASSET("models/tiny-qwen2-f32.gguf");
+  auto f = File::open(test::shared_path("models/tiny-qwen2-f32.gguf"));
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  auto tokens = f->get_string_array("tokenizer.ggml.tokens");
+  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  ASSERT_EQ(tokens->size(), 512u);
+  EXPECT_EQ((*tokens)[2], "</s>");
+  auto scores = f->get_float_array("tokenizer.ggml.scores");
+  ASSERT_TRUE(scores.ok()) << scores.error().message;
+  ASSERT_EQ(scores->size(), 512u);
+  EXPECT_EQ((*scores)[0], 0.0f);
+  EXPECT_EQ((*scores)[300], -41.0f);  // -(id - 259) for merges
+  auto types = f->get_int_array("tokenizer.ggml.token_type");
+  ASSERT_TRUE(types.ok()) << types.error().message;
+  EXPECT_EQ((*types)[0], 2);  // UNKNOWN
+  EXPECT_EQ((*types)[1], 3);  // CONTROL
+  EXPECT_EQ((*types)[3], 6);  // BYTE
+  EXPECT_EQ((*types)[300], 1);
+  auto wrong = f->get_int_array("tokenizer.ggml.tokens");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("array of string"), std::string::npos) << wrong.error().message;
+  auto scalar = f->get_string_array("qwen2.block_count");
+  ASSERT_FALSE(scalar.ok());
+  EXPECT_NE(scalar.error().message.find("qwen2.block_count"), std::string::npos);
+  EXPECT_EQ(f->get_string_array("absent").error().kind, ErrorKind::kNotFound);
 }
 
 TEST(GgufReader, OpenReportsMissingFile) {

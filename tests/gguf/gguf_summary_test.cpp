@@ -52,6 +52,29 @@ TEST(GgufSummary, Qwen2Model) {
   EXPECT_EQ(s.chat_template, nullptr);
 }
 
+TEST(GgufSummary, ParameterCountsFromTheReadme) {
+  const std::pair<const char*, uint64_t> kCounts[] = {
+      {"scifact-lm-q8_0.gguf", 2098432}, {"tiny-bert-f16.gguf", 4369408}, {"tiny-bert-rerank-q8_0.gguf", 4386049}};
+  for (const auto& [file, params] : kCounts) {
+    const std::string rel = std::string("models/") + file;
+    LS_REQUIRE_ASSET(rel);
+    auto f = File::open(test::shared_path(rel));
+    ASSERT_TRUE(f.ok()) << f.error().message;
+    EXPECT_EQ(summarize(*f).parameters, params) << file;
+  }
+  auto bert = File::open(test::shared_path("models/tiny-bert-f16.gguf"));
+  ASSERT_TRUE(bert.ok());
+  const Summary s = summarize(*bert);
+  EXPECT_EQ(s.tokenizer_model, "bert");
+  EXPECT_EQ(s.tokenizer_pre, "bert-bge");
+  std::map<std::string, std::pair<int64_t, std::string>> special;
+  for (const auto& t : s.special_tokens) special[t.role] = {t.id, t.text.value_or("?")};
+  EXPECT_EQ(special["cls"], (std::pair<int64_t, std::string>{101, "[CLS]"}));
+  EXPECT_EQ(special["sep"], (std::pair<int64_t, std::string>{102, "[SEP]"}));
+  EXPECT_EQ(special["mask"], (std::pair<int64_t, std::string>{103, "[MASK]"}));
+  EXPECT_EQ(special.count("bos"), 0u);
+}
+
 TEST(GgufSummary, SpecialTokenOutsideVocabularyAndTemplate) {
   Writer w;
   w.set("general.architecture", std::string("x"));
