@@ -19,6 +19,7 @@ void set(KernelTable& t, GgmlType type, int block_size, int block_bytes, Dequant
   k.from_float = from_float;
   k.vec_dot_type = dot_type;
   k.vec_dot = dot;
+  k.tile_act_type = dot_type;
 }
 
 void fill_scalar(KernelTable& t) {

@@ -44,6 +44,12 @@ struct TypeKernels {
   GgmlType vec_dot_type = GgmlType::F32;
   VecDotFn vec_dot = nullptr;   // nullptr for activation-only types (Q8_1, Q8_K)
   DotTileFn dot_tile = nullptr;  // nullptr: callers loop over vec_dot
+  // The activation format dot_tile reads. Usually vec_dot_type; a SIMD table may pick a wider format
+  // holding the same values (F16 weights: activations rounded to F16 but stored as F32, so the tile
+  // does not convert each activation row again for every weight row). tile_from_float, when set,
+  // produces it; otherwise the from_float of tile_act_type does.
+  GgmlType tile_act_type = GgmlType::F32;
+  QuantizeRowFn tile_from_float = nullptr;
 };
 
 // Kernels of type t on the given ISA (nullptr: the type has no kernels, or the ISA is not available

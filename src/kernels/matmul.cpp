@@ -36,8 +36,12 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
     return Error::unsupported("matmul: no kernels for weight type id " + type_label(w.type) + " on " +
                               std::string(isa_name(options.isa)));
   }
-  const TypeKernels* act = kernels_for(k->vec_dot_type, options.isa);
-  if (act == nullptr) return Error::internal("matmul: no activation kernels for type id " + type_label(k->vec_dot_type));
+  // Prefill goes through dot_tile, which may read a different activation format than vec_dot.
+  const bool tiled = n_tokens > 1 && k->dot_tile != nullptr;
+  const GgmlType act_type = tiled ? k->tile_act_type : k->vec_dot_type;
+  const TypeKernels* act = kernels_for(act_type, options.isa);
+  if (act == nullptr) return Error::internal("matmul: no activation kernels for type id " + type_label(act_type));
+  const QuantizeRowFn to_act = tiled && k->tile_from_float != nullptr ? k->tile_from_float : act->from_float;
   if (w.n_in <= 0 || w.n_out <= 0 || n_tokens < 0) return Error::invalid("matmul: empty or negative shape");
   if (w.n_in % k->block_size != 0 || w.n_in % act->block_size != 0) {
     return Error::invalid("matmul: row length " + std::to_string(w.n_in) + " is not a multiple of the block size " +
@@ -51,15 +55,15 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
   const size_t w_stride = w.row_stride != 0 ? w.row_stride : row_size(w.type, w.n_in);
   const int n_threads = pool != nullptr ? pool->size() : 1;
 
-  // 1. Activations into the vec_dot type (F32 weights read x directly).
+  // 1. Activations into the format the kernels read (F32 weights read x directly).
   const void* a = x;
   size_t a_stride = x_stride * sizeof(float);
-  if (k->vec_dot_type != GgmlType::F32) {
-    a_stride = (row_size(k->vec_dot_type, w.n_in) + 63) / 64 * 64;
+  if (act_type != GgmlType::F32 || to_act != act->from_float) {
+    a_stride = (row_size(act_type, w.n_in) + 63) / 64 * 64;
     void* buf = scratch.reserve(a_stride * static_cast<size_t>(n_tokens));
     if (buf == nullptr) return Error::limit("matmul: cannot allocate activation scratch");
     auto* out = static_cast<uint8_t*>(buf);
-    auto quantize = [&](int t, int) { act->from_float(x + static_cast<size_t>(t) * x_stride, out + static_cast<size_t>(t) * a_stride, w.n_in); };
+    auto quantize = [&](int t, int) { to_act(x + static_cast<size_t>(t) * x_stride, out + static_cast<size_t>(t) * a_stride, w.n_in); };
     if (pool != nullptr && n_tokens > 1) {
       pool->parallel_for(static_cast<int>(n_tokens), quantize);
     } else {
@@ -86,7 +90,7 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
       const uint8_t* wr = wbytes + static_cast<size_t>(r0) * w_stride;
       const uint8_t* at = abytes + static_cast<size_t>(t0) * a_stride;
       float* out = y + static_cast<size_t>(t0) * y_stride + r0;
-      if (k->dot_tile != nullptr) {
+      if (tiled) {
         k->dot_tile(w.n_in, wr, w_stride, nr, at, a_stride, nt, out, y_stride);
         continue;
       }

@@ -186,14 +186,19 @@ TEST(Quant, DotTileEqualsVecDotPerToken) {
       const TypeKernels* k = kernels_for(t, isa);
       if (k->dot_tile == nullptr) continue;
       const TypeKernels* act = kernels_for(k->vec_dot_type, isa);
+      const TypeKernels* tile_act = kernels_for(k->tile_act_type, isa);
+      const QuantizeRowFn to_tile = k->tile_from_float != nullptr ? k->tile_from_float : tile_act->from_float;
       const int64_t n = test::test_lengths(t)[1] + (test::is_k_type(t) ? 0 : 8 * (t == GgmlType::F16 || t == GgmlType::BF16 || t == GgmlType::F32));
       const int nr = 3, nt = 7;
-      const size_t wr = row_size(t, n), ar = row_size(k->vec_dot_type, n);
-      std::vector<uint8_t> w(wr * nr), a(ar * nt);
+      const size_t wr = row_size(t, n), ar = row_size(k->vec_dot_type, n), tr = row_size(k->tile_act_type, n);
+      std::vector<uint8_t> w(wr * nr), a(ar * nt), at(tr * nt);
       for (int r = 0; r < nr; ++r) k->quantize_row(random_row(n, 300 + r).data(), w.data() + r * wr, n);
-      for (int j = 0; j < nt; ++j) act->from_float(random_row(n, 400 + j, 0.5f).data(), a.data() + j * ar, n);
+      for (int j = 0; j < nt; ++j) {
+        act->from_float(random_row(n, 400 + j, 0.5f).data(), a.data() + j * ar, n);
+        to_tile(random_row(n, 400 + j, 0.5f).data(), at.data() + j * tr, n);
+      }
       std::vector<float> out(static_cast<size_t>(nt) * 5, -1.0f);
-      k->dot_tile(n, w.data(), wr, nr, a.data(), ar, nt, out.data(), 5);
+      k->dot_tile(n, w.data(), wr, nr, at.data(), tr, nt, out.data(), 5);
       for (int j = 0; j < nt; ++j) {
         for (int r = 0; r < nr; ++r) {
           EXPECT_EQ(out[j * 5 + r], k->vec_dot(n, w.data() + r * wr, a.data() + j * ar)) << label(t, n) << " " << isa_name(isa);
