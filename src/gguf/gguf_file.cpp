@@ -192,6 +192,11 @@ class Parser {
       return Error::limit("array of key " + quoted(key) + " has " + std::to_string(n) + " items, over the limit of " +
                           std::to_string(opts_.max_array_items) + " (at byte offset " + std::to_string(pos_) + ")");
     }
+    if (n > opts_.max_total_array_items - total_items_) {
+      return Error::limit("array of key " + quoted(key) + " brings the file's array items over the limit of " +
+                          std::to_string(opts_.max_total_array_items) + " (at byte offset " + std::to_string(pos_) + ")");
+    }
+    total_items_ += n;
     if (n > remaining() / min_encoded_size(et)) {
       return fail("truncated: array of key " + quoted(key) + " claims " + std::to_string(n) + " " +
                   std::string(value_type_name(et)) + " items, which run past the end of the file (" +
@@ -307,6 +312,7 @@ class Parser {
   const uint8_t* p_;
   size_t size_;
   size_t pos_ = 0;
+  uint64_t total_items_ = 0;  // array items read so far, against max_total_array_items
   const ReadOptions& opts_;
 };
 

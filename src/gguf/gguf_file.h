@@ -87,6 +87,10 @@ struct ReadOptions {
   uint64_t max_string_bytes = 1u << 26;   // 64 MiB for one string (chat templates are KBs)
   uint64_t max_array_items = 1u << 26;
   uint32_t max_nesting = 8;
+  // Items of all arrays together. Each item is a ~40-byte Value even when it took one byte on disk,
+  // so this bounds the memory a hostile header can ask for (~320 MiB); the largest real vocabularies
+  // (tokens + scores + types + merges) stay under 2M.
+  uint64_t max_total_array_items = 1u << 23;
 };
 
 class File {

@@ -113,6 +113,16 @@ TEST(GgufHostile, ArrayCountsAndNesting) {
   EXPECT_PARSE_ERROR(nested.bytes, "nest deeper");
   badtype.header(0, 1).str("k").u32(13).u32(0);
   EXPECT_PARSE_ERROR(badtype.bytes, "unknown value type 13");
+  // Many arrays, each under the per-array limit, together over the total.
+  ReadOptions o;
+  o.max_total_array_items = 100;
+  RawGguf many;
+  many.header(0, 3);
+  for (int i = 0; i < 3; ++i) many.str("a" + std::to_string(i)).u32(9).u32(0).u64(40).zeros(40);
+  EXPECT_NE(parse_error(many.bytes, o).message.find("'a2'"), std::string::npos);
+  EXPECT_EQ(parse_error(many.bytes, o).kind, ErrorKind::kResourceLimit);
+  o.max_total_array_items = 120;
+  EXPECT_TRUE(File::parse(many.bytes.data(), many.bytes.size(), "ok", o).ok());
   RawGguf badbool;
   badbool.header(0, 1).str("b").u32(7).pod<uint8_t>(2);
   EXPECT_PARSE_ERROR(badbool.bytes, "bool");
