@@ -118,7 +118,7 @@ TEST(GgufHostile, ArrayCountsAndNesting) {
   o.max_total_array_items = 100;
   RawGguf many;
   many.header(0, 3);
-  for (int i = 0; i < 3; ++i) many.str("a" + std::to_string(i)).u32(9).u32(0).u64(40).zeros(40);
+  for (const char* k : {"a0", "a1", "a2"}) many.str(k).u32(9).u32(0).u64(40).zeros(40);
   EXPECT_NE(parse_error(many.bytes, o).message.find("'a2'"), std::string::npos);
   EXPECT_EQ(parse_error(many.bytes, o).kind, ErrorKind::kResourceLimit);
   o.max_total_array_items = 120;

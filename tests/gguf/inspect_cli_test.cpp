@@ -3,31 +3,18 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <sys/wait.h>
 
+#include "cli_run.h"
 #include "test_support.h"
 
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-};
-
-CliRun run(const std::string& args) {
-  const std::string cmd = ls::test::binary() + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
+using ls::gguf::cli_test::CliRun;
+using ls::gguf::cli_test::run;
 
 TEST(InspectCli, JsonOfAQuantizedModel) {
   LS_REQUIRE_ASSET("models/tiny-qwen2-q4_k_m.gguf");
