@@ -50,6 +50,7 @@ int64_t py_len(const Value& v, const SourcePos& pos);
 std::string py_strip(const std::string& s, const Value& chars, bool left, bool right);
 Value py_split(const std::string& s, const Value& sep, int64_t maxsplit, bool from_right, const SourcePos& pos);
 std::string py_replace(const std::string& s, const std::string& from, const std::string& to, int64_t count);
+std::string html_escape(const std::string& s);
 std::string ascii_upper(std::string s);
 std::string ascii_lower(std::string s);
 // Error helper: "<fn>: expected <what>, got <type>".

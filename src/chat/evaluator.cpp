@@ -553,7 +553,7 @@ Value repeat(const Value& seq, int64_t times, const SourcePos& pos, const Evalua
     ev.check_size(seq.str().size() * static_cast<uint64_t>(times), pos);
     std::string out;
     for (int64_t i = 0; i < times; ++i) out += seq.str();
-    return Value(std::move(out));
+    return seq.is_markup() ? Value::markup(std::move(out)) : Value(std::move(out));
   }
   ev.check_size(seq.items().size() * static_cast<uint64_t>(times), pos);
   ValueList out;
@@ -581,6 +581,10 @@ Value binary_op(const std::string& op, const Value& a, const Value& b, const Sou
     if (nums) return Value(a.as_double() + b.as_double());
     if (a.is_string() && b.is_string()) {
       ev.check_size(a.str().size() + b.str().size(), pos);
+      if (a.is_markup() || b.is_markup()) {
+        return Value::markup((a.is_markup() ? a.str() : html_escape(a.str())) +
+                             (b.is_markup() ? b.str() : html_escape(b.str())));
+      }
       return Value(a.str() + b.str());
     }
     if ((a.is_list() && b.is_list()) || (a.is_tuple() && b.is_tuple())) {

@@ -97,18 +97,8 @@ Value f_dictsort(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
 
 Value f_escape(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "escape", pos).done();
-  std::string out;
-  for (char c : display(v)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return Value(out);
+  if (v.is_markup()) return v;
+  return Value::markup(html_escape(display(v)));
 }
 
 Value f_first(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
@@ -198,7 +188,7 @@ Value f_indent(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
     out += lines[i];
   }
   if (first) out = ind + out;
-  return Value(out);
+  return v.is_markup() ? Value::markup(out) : Value(out);
 }
 
 Value f_items(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
@@ -243,7 +233,8 @@ Value f_upper(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
 
 Value f_map(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   ValueList out;
-  const ValueList items = seq_of(ev, v, pos);
+  // Jinja2's map/select generators skip a falsy operand (None included) without iterating it.
+  const ValueList items = v.truthy() ? seq_of(ev, v, pos) : ValueList();
   for (auto& [k, val] : a.named) {
     if (k != "attribute") continue;
     Value fallback;
@@ -276,7 +267,7 @@ Value f_map(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
 
 // select / reject / selectattr / rejectattr share one body.
 Value select_impl(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos, bool want, bool by_attr) {
-  const ValueList items = seq_of(ev, v, pos);
+  const ValueList items = v.truthy() ? seq_of(ev, v, pos) : ValueList();
   size_t next = 0;
   Value attribute;
   if (by_attr) {
@@ -353,7 +344,7 @@ Value f_round(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
 
 Value f_safe(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "safe", pos).done();
-  return v;  // no autoescaping in chat templates: markup safety is a no-op
+  return Value::markup(display(v));
 }
 
 Value f_sort(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
@@ -377,6 +368,7 @@ Value f_sort(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
 
 Value f_string(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "string", pos).done();
+  if (v.is_markup()) return v;
   return Value(display(v));
 }
 

@@ -49,6 +49,9 @@ class Value {
   Value(double v);               // NOLINT
   Value(std::string s);          // NOLINT
   Value(const char* s);          // NOLINT
+  // A markupsafe.Markup string (from |safe, |escape): `+` with a plain string HTML-escapes the
+  // plain one, as Python's Markup.__add__/__radd__ do.
+  static Value markup(std::string s);
   static Value list(ValueList items = {});
   static Value tuple(ValueList items);
   static Value dict();
@@ -70,8 +73,9 @@ class Value {
   bool is_dict() const { return kind_ == Kind::kDict; }
   bool is_namespace() const { return kind_ == Kind::kNamespace; }
   bool is_callable() const { return kind_ == Kind::kCallable; }
+  bool is_markup() const { return kind_ == Kind::kString && b_; }
 
-  bool as_bool() const { return b_; }
+  bool as_bool() const { return b_; }  // kBool only (for strings it is the markup flag)
   int64_t as_int() const { return kind_ == Kind::kBool ? (b_ ? 1 : 0) : i_; }
   double as_double() const;  // int, bool or float
   const std::string& str() const { return *s_; }
