@@ -142,29 +142,34 @@ Evaluator::Flow Evaluator::exec_for(const Node& n) {
   }
   if (items.empty()) return exec_list(n.else_body);
   const int64_t len = static_cast<int64_t>(items.size());
+  // One `loop` object per for-statement, advanced in place each iteration (as Jinja2's
+  // LoopContext is): cheaper than a fresh dict per iteration.
+  Value loop = Value::dict();
+  Dict& d = loop.dict_ref();
+  auto current = std::make_shared<int64_t>(0);
+  d.set("length", Value(len));
+  d.set("depth", Value(1));
+  d.set("depth0", Value(0));
+  d.set("cycle", Value::callable("loop.cycle", [current](Evaluator&, CallArgs& args, const SourcePos& pos) {
+          if (args.positional.empty()) fail_runtime(pos, "loop.cycle() needs at least one value");
+          return args.positional[static_cast<size_t>(*current) % args.positional.size()];
+        }));
   for (int64_t i = 0; i < len; ++i) {
     step(n.pos);
+    *current = i;
+    d.set("index", Value(i + 1));
+    d.set("index0", Value(i));
+    d.set("revindex", Value(len - i));
+    d.set("revindex0", Value(len - i - 1));
+    d.set("first", Value(i == 0));
+    d.set("last", Value(i == len - 1));
+    if (i > 0) d.set("previtem", items[static_cast<size_t>(i - 1)]);
+    if (i + 1 < len) d.set("nextitem", items[static_cast<size_t>(i + 1)]);
+    else d.erase(Value("nextitem"));
     frames_.emplace_back();
     Flow f = Flow::kNormal;
     try {
       assign(n.target, items[static_cast<size_t>(i)], n.pos);
-      Value loop = Value::dict();
-      Dict& d = loop.dict_ref();
-      d.set("index", Value(i + 1));
-      d.set("index0", Value(i));
-      d.set("revindex", Value(len - i));
-      d.set("revindex0", Value(len - i - 1));
-      d.set("first", Value(i == 0));
-      d.set("last", Value(i == len - 1));
-      d.set("length", Value(len));
-      d.set("depth", Value(1));
-      d.set("depth0", Value(0));
-      if (i > 0) d.set("previtem", items[static_cast<size_t>(i - 1)]);
-      if (i + 1 < len) d.set("nextitem", items[static_cast<size_t>(i + 1)]);
-      d.set("cycle", Value::callable("loop.cycle", [i](Evaluator&, CallArgs& args, const SourcePos& pos) {
-              if (args.positional.empty()) fail_runtime(pos, "loop.cycle() needs at least one value");
-              return args.positional[static_cast<size_t>(i) % args.positional.size()];
-            }));
       frames_.back()["loop"] = loop;
       f = exec_list(n.body);
     } catch (...) {
@@ -229,7 +234,7 @@ Value Evaluator::call_macro(const Node& macro, CallArgs& args, const SourcePos& 
   std::string result;
   try {
     Frame& f = frames_.back();
-    f["varargs"] = Value::list(std::move(varargs));
+    f["varargs"] = Value::tuple(std::move(varargs));
     f["kwargs"] = kwargs;
     // Defaults are evaluated at call time, seeing the parameters bound before them.
     for (size_t i = 0; i < macro.params.size(); ++i) {

@@ -50,6 +50,11 @@ Value f_attr(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   const Value name = r.require(0, "name");
   r.done();
   if (!name.is_string()) fail_type(pos, "attr", "a string name", name);
+  // Python getattr only: a dict's keys are not attributes (unlike `d.key` in a template).
+  if (v.is_dict()) {
+    Value m = find_method(v, name.str());
+    return m.is_undefined() ? Value::undefined("'dict object' has no attribute '" + name.str() + "'") : m;
+  }
   return ev.get_attr(v, name.str(), pos);
 }
 
@@ -335,7 +340,7 @@ Value f_round(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   const double x = v.as_double() * scale;
   double y;
   const std::string m = method.is_string() ? method.str() : "";
-  if (m == "common") y = std::round(x);
+  if (m == "common") y = std::nearbyint(x);  // Python's round(): halves to even
   else if (m == "ceil") y = std::ceil(x);
   else if (m == "floor") y = std::floor(x);
   else fail_runtime(pos, "round: method must be 'common', 'ceil' or 'floor'");
