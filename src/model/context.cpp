@@ -29,6 +29,14 @@ int available_cpus() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+int default_threads(uint64_t weight_bytes) {
+  // Waking workers costs tens of microseconds; below a few MB of weights per thread one core
+  // finishes a token sooner than several.
+  constexpr uint64_t kBytesPerThread = uint64_t{32} << 20;
+  const uint64_t want = 1 + weight_bytes / kBytesPerThread;
+  return static_cast<int>(std::min<uint64_t>(want, static_cast<uint64_t>(available_cpus())));
+}
+
 Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> model,
                                                  const ContextOptions& opts) {
   const HParams& hp = model->hparams();
@@ -41,11 +49,11 @@ Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> mo
   const uint64_t kv_bytes = KvCache::bytes_for(hp, n_ctx, opts.kv_type);
   const int n_threads = opts.pool != nullptr ? opts.pool->size()
                         : opts.n_threads > 0 ? opts.n_threads
-                                             : available_cpus();
+                                             : default_threads(model->weights().bytes);
   const uint64_t scratch_bytes = Scratch::bytes_for(hp, n_batch, n_ctx, n_threads) + uint64_t{4} * hp.n_vocab;
   const uint64_t need = model->weights().bytes + kv_bytes + scratch_bytes;
   if (opts.check_memory) {
-    const uint64_t avail = available_memory_bytes();
+    const uint64_t avail = opts.memory_budget != 0 ? opts.memory_budget : available_memory_bytes();
     if (avail != 0 && need > avail) {
       return Error::limit(model->file().path() + ": needs " + format_bytes(static_cast<double>(need)) +
                           " (weights " + format_bytes(static_cast<double>(model->weights().bytes)) +

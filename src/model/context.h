@@ -21,7 +21,8 @@ struct ContextOptions {
   int n_batch = 512;  // prompt tokens per forward batch (capped at n_ctx)
   KvType kv_type = KvType::kF16;
   bool check_memory = true;  // refuse when weights + KV + scratch exceed available memory
-  int n_threads = 0;         // own pool of this many threads (0: available_cpus()) when `pool` is null
+  uint64_t memory_budget = 0;  // bytes the check allows; 0: what the OS reports available
+  int n_threads = 0;         // own pool of this many threads (0: default_threads()) when `pool` is null
   ThreadPool* pool = nullptr;  // shared pool (outlives the context)
 };
 
@@ -57,6 +58,9 @@ class Context {
 
 // CPUs this process may run on (the default thread count).
 int available_cpus();
+
+// Threads worth using for a model of this many weight bytes (at most available_cpus()).
+int default_threads(uint64_t weight_bytes);
 
 // Bytes of RAM the OS says are available (MemAvailable), or 0 when unknown.
 uint64_t available_memory_bytes();
