@@ -94,3 +94,37 @@ TEST(CliLogits, TopOfEveryPositionMatchesGolden) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliChat, TwoTurnsWithTemplateFromFile) {
+  LS_REQUIRE_ASSET("models/scifact-lm-f32.gguf");
+  LS_REQUIRE_ASSET("templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja");
+  const std::string tmpl = ls::test::shared_path("templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja");
+  const std::string cmd = "printf 'What is inflammation?\\nAnd then?\\n' | " + ls::test::binary() +
+                          " chat -m " + model("scifact-lm-f32") + " --chat-template " + tmpl +
+                          " --temp 0 -n 12 --stats 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int st = pclose(p);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << out;
+  // The R1 template opens <think>: the reply is reasoning, marked as such when not on a terminal.
+  EXPECT_NE(out.find("[thinking] "), std::string::npos) << out;
+  // Second turn: the first turn's prompt is still in the KV cache.
+  EXPECT_NE(out.find("(0 reused)"), std::string::npos) << out;
+  const size_t second = out.find("reused)", out.find("(0 reused)") + 1);
+  ASSERT_NE(second, std::string::npos) << out;
+  EXPECT_EQ(out.find("(0 reused)", out.find("(0 reused)") + 1), std::string::npos) << out;
+}
+
+TEST(CliChat, WithoutTemplateIsAClearError) {
+  LS_REQUIRE_ASSET("models/scifact-lm-f32.gguf");
+  const Output o = run_cli("chat -m " + model("scifact-lm-f32") + " </dev/null");
+  EXPECT_NE(o.code, 0);
+}
+
+}  // namespace
