@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh || exit 1
+# The pinned OpenAI Node client for tests/node (npm ci only when package-lock.json changed).
+bash tests/node/run.sh --install-only || exit 1
 export LOCALSEEK_SHARED="${LOCALSEEK_SHARED:-$PWD/../shared}"
 # Tests that need a shared asset fail (not skip) when it is missing.
 export LOCALSEEK_REQUIRE_SHARED=1

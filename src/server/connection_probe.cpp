@@ -41,19 +41,41 @@ bool matches(int fd, const std::string& local_addr, int local_port, const std::s
 
 }  // namespace
 
-ConnectionProbe::ConnectionProbe(const std::string& local_addr, int local_port,
-                                 const std::string& remote_addr, int remote_port) {
+template <class Fn>
+void for_each_fd(Fn&& fn) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
     const std::string name = entry.path().filename().string();
     char* end = nullptr;
     long fd = std::strtol(name.c_str(), &end, 10);
     if (end == name.c_str() || *end != '\0') continue;
-    if (matches(static_cast<int>(fd), local_addr, local_port, remote_addr, remote_port)) {
-      fd_ = static_cast<int>(fd);
-      return;
-    }
+    if (fn(static_cast<int>(fd))) return;
   }
+}
+
+ConnectionProbe::ConnectionProbe(const std::string& local_addr, int local_port,
+                                 const std::string& remote_addr, int remote_port) {
+  for_each_fd([&](int fd) {
+    if (!matches(fd, local_addr, local_port, remote_addr, remote_port)) return false;
+    fd_ = fd;
+    return true;
+  });
+}
+
+int shutdown_connections(int port) {
+  int n = 0;
+  for_each_fd([&](int fd) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;  // not connected
+    len = sizeof ss;
+    int local_port = -1;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
+    address_of(ss, local_port);
+    if (local_port == port && shutdown(fd, SHUT_RDWR) == 0) ++n;
+    return false;
+  });
+  return n;
 }
 
 bool ConnectionProbe::peer_closed() const {

@@ -22,4 +22,8 @@ class ConnectionProbe {
   int fd_ = -1;
 };
 
+// Shuts down every accepted connection on local `port` (idle keep-alive ones would otherwise hold
+// a worker thread until their timeout). For the very end of a graceful stop. Returns how many.
+int shutdown_connections(int port);
+
 }  // namespace ls::server

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "server/connection_probe.h"
 #include "server/http_reply.h"
 #include "server/routes.h"
 
@@ -157,7 +158,12 @@ bool HttpServer::wait_idle(std::chrono::milliseconds limit) {
 }
 
 void HttpServer::stop() {
-  if (http_) http_->stop();
+  if (!http_ || stopped_) return;
+  stopped_ = true;
+  http_->stop();
+  // Idle keep-alive connections would hold their worker (and so the shutdown) for up to the
+  // keep-alive timeout; nothing is running any more, so close them now.
+  if (port_ > 0) shutdown_connections(port_);
 }
 
 }  // namespace ls::server

@@ -43,6 +43,7 @@ class HttpServer {
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<httplib::Server> http_;
   int port_ = -1;
+  bool stopped_ = false;
 };
 
 }  // namespace ls::server

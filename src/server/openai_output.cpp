@@ -7,20 +7,20 @@ using json = nlohmann::json;
 ChatOutput::ChatOutput(ResponseMeta meta, const GenerationOptions& options, ReasoningFormat format,
                        bool prompt_opens_reasoning)
     : meta_(std::move(meta)), logprobs_(options.logprobs), include_usage_(options.include_usage) {
-  if (format == ReasoningFormat::kDeepseek) splitter_.emplace(prompt_opens_reasoning);
+  if (format == ReasoningFormat::kDeepseek) reasoning_.emplace(prompt_opens_reasoning);
 }
 
-ReasoningSplitter::Delta ChatOutput::split(const std::string& text) {
-  if (splitter_) return splitter_->feed(text);
+chat::ReasoningDelta ChatOutput::split(const std::string& text) {
+  if (reasoning_) return reasoning_->feed(text);
   return {"", text};
 }
 
-ReasoningSplitter::Delta ChatOutput::split_finish() {
-  if (splitter_) return splitter_->finish();
+chat::ReasoningDelta ChatOutput::split_finish() {
+  if (reasoning_) return reasoning_->finish();
   return {};
 }
 
-std::string ChatOutput::delta_frames(const ReasoningSplitter::Delta& d) {
+std::string ChatOutput::delta_frames(const chat::ReasoningDelta& d) {
   std::string out;
   auto emit = [&](json delta) {
     if (!sent_role_) {

@@ -10,7 +10,7 @@
 #include "server/backend.h"
 #include "server/openai_request.h"
 #include "server/openai_response.h"
-#include "server/reasoning_split.h"
+#include "chat/reasoning_parser.h"
 
 namespace ls::server {
 
@@ -30,14 +30,14 @@ class ChatOutput {
   nlohmann::json finish(const GenerationDone& done);
 
  private:
-  ReasoningSplitter::Delta split(const std::string& text);
-  ReasoningSplitter::Delta split_finish();
-  std::string delta_frames(const ReasoningSplitter::Delta& d);
+  chat::ReasoningDelta split(const std::string& text);
+  chat::ReasoningDelta split_finish();
+  std::string delta_frames(const chat::ReasoningDelta& d);
 
   ResponseMeta meta_;
   bool logprobs_;
   bool include_usage_;
-  std::optional<ReasoningSplitter> splitter_;  // empty for reasoning_format none
+  std::optional<chat::ReasoningParser> reasoning_;  // empty for reasoning_format none
   bool sent_role_ = false;
   nlohmann::json logprobs_pending_ = nlohmann::json::array();  // tokens not yet in a chunk
   ChoiceText text_;

@@ -1,0 +1,196 @@
+// `localseek serve` as a process: flags, --no-model, graceful SIGTERM, and a real Prometheus
+// (Debian package) that scrapes /metrics once and reports the target up.
+#include <gtest/gtest.h>
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// A child process with its stdout+stderr in a pipe.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], 1);
+      dup2(fds[1], 2);
+      close(fds[0]);
+      close(fds[1]);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execvp(args[0], args.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fds[0];
+  }
+  ~Child() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      wait_exit();
+    }
+    if (out_ >= 0) close(out_);
+  }
+  // Reads output until `re` matches (returns the first group) or the time is up.
+  std::string wait_for(const std::regex& re, std::chrono::milliseconds limit = 10000ms) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    std::smatch m;
+    while (std::chrono::steady_clock::now() < until) {
+      if (std::regex_search(output_, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
+      read_some(50);
+    }
+    return {};
+  }
+  int wait_exit() {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    exited_ = true;
+    while (read_some(0)) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  void signal(int sig) { kill(pid_, sig); }
+  const std::string& output() const { return output_; }
+
+ private:
+  bool read_some(int timeout_ms) {
+    fd_set set;
+    FD_ZERO(&set);
+    FD_SET(out_, &set);
+    timeval tv{0, timeout_ms * 1000};
+    if (select(out_ + 1, &set, nullptr, nullptr, &tv) <= 0) return false;
+    char buf[4096];
+    ssize_t n = read(out_, buf, sizeof buf);
+    if (n <= 0) return false;
+    output_.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+  pid_t pid_ = -1;
+  int out_ = -1;
+  bool exited_ = false;
+  std::string output_;
+};
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+fs::path temp_dir(const std::string& tag) {
+  fs::path d = fs::temp_directory_path() / ("ls_" + tag + "_" + std::to_string(getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+const std::regex kListening(R"(listening on http://127\.0\.0\.1:(\d+))");
+
+TEST(ServeCli, NeedsAModelOrNoModel) {
+  Child c({ls::test::binary(), "serve", "--port", "0"});
+  EXPECT_NE(c.wait_exit(), 0);
+  EXPECT_NE(c.output().find("--no-model"), std::string::npos) << c.output();
+}
+
+TEST(ServeCli, BadBackendSpecIsAClearError) {
+  Child c({ls::test::binary(), "serve", "--backend", "scripted:/nonexistent/script.json", "--port", "0"});
+  EXPECT_NE(c.wait_exit(), 0);
+  EXPECT_NE(c.output().find("/nonexistent/script.json"), std::string::npos) << c.output();
+}
+
+TEST(ServeCli, NoModelServesHealthAndStopsOnSigterm) {
+  Child c({ls::test::binary(), "serve", "--no-model", "--port", "0"});
+  const std::string port = c.wait_for(kListening);
+  ASSERT_FALSE(port.empty()) << c.output();
+  httplib::Client http("127.0.0.1", std::stoi(port));
+  auto res = http.Get("/health");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(http.Get("/ready")->status, 200);
+  c.signal(SIGTERM);
+  EXPECT_EQ(c.wait_exit(), 0) << c.output();
+  EXPECT_NE(c.output().find("stopped"), std::string::npos);
+}
+
+TEST(ServeCli, PrometheusScrapesTheServer) {
+  if (std::system("command -v prometheus >/dev/null 2>&1") != 0) {
+    if (std::getenv("CI") != nullptr) FAIL() << "prometheus missing (scripts/deps.sh installs it)";
+    GTEST_SKIP() << "SKIPPED: prometheus not installed";
+  }
+  const fs::path dir = temp_dir("prom");
+  std::ofstream(dir / "script.json") << R"({"model":"scripted","reply":"ok"})";
+  Child server({ls::test::binary(), "serve", "--backend", "scripted:" + (dir / "script.json").string(),
+                "--port", "0"});
+  const std::string port = server.wait_for(kListening);
+  ASSERT_FALSE(port.empty()) << server.output();
+  httplib::Client http("127.0.0.1", std::stoi(port));
+  ASSERT_EQ(http.Post("/v1/chat/completions", R"({"messages":[{"role":"user","content":"hi"}]})",
+                      "application/json")->status, 200);
+
+  std::ofstream(dir / "prometheus.yml") << "global:\n  scrape_interval: 1s\n"
+                                        << "scrape_configs:\n  - job_name: localseek\n"
+                                        << "    static_configs:\n      - targets: ['127.0.0.1:" << port << "']\n";
+  const int prom_port = free_port();
+  Child prom({"prometheus", "--config.file=" + (dir / "prometheus.yml").string(),
+              "--storage.tsdb.path=" + (dir / "tsdb").string(),
+              "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)});
+  httplib::Client api("127.0.0.1", prom_port);
+  std::string health, last;
+  double loaded = -1;
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < until && (health != "up" || loaded != 1)) {
+    std::this_thread::sleep_for(200ms);
+    if (auto r = api.Get("/api/v1/targets"); r && r->status == 200) {
+      last = r->body;
+      auto j = nlohmann::json::parse(r->body, nullptr, false);
+      if (!j.is_discarded() && !j["data"]["activeTargets"].empty())
+        health = j["data"]["activeTargets"][0].value("health", "");
+    }
+    if (health == "up") {
+      if (auto q = api.Get("/api/v1/query?query=localseek_model_loaded"); q && q->status == 200) {
+        auto j = nlohmann::json::parse(q->body, nullptr, false);
+        if (!j.is_discarded() && !j["data"]["result"].empty())
+          loaded = std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
+      }
+    }
+  }
+  EXPECT_EQ(health, "up") << last << "\n" << prom.output();
+  EXPECT_EQ(loaded, 1);
+  prom.signal(SIGTERM);
+  prom.wait_exit();
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(), 0);
+  fs::remove_all(dir);
+}
+
+}  // namespace
