@@ -13,3 +13,9 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 if(LOCALSEEK_TESTS)
   find_package(GTest REQUIRED)
 endif()
+# Snowball stemmers (libstemmer-dev ships no pkg-config file).
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIBRARY stemmer REQUIRED)
+add_library(Stemmer::Stemmer UNKNOWN IMPORTED)
+set_target_properties(Stemmer::Stemmer PROPERTIES IMPORTED_LOCATION "${STEMMER_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${STEMMER_INCLUDE_DIR}")

@@ -1,0 +1,51 @@
+// Retrieval-quality evaluation on a BEIR-layout dataset folder:
+//   corpus.jsonl ({"_id","title","text"}), queries.jsonl ({"_id","text"}), qrels/<split>.tsv
+//   (header, then query-id<TAB>corpus-id<TAB>score).
+// The corpus is ingested through the normal pipeline (parse → chunk → FTS5) into a scratch data
+// directory; every query with judgements is run through Bm25Retriever; chunk hits are folded to
+// documents (a document ranks at its best chunk). Metrics follow trec_eval conventions:
+// nDCG@10 (gain = qrels score, log2(rank+1) discount, ideal from the qrels), recall@100, MRR@10.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kb/types.h"
+
+namespace ls::kb {
+
+struct EvalOptions {
+  std::string dataset_dir;
+  std::string split;          // empty: "test" if present, else the only qrels file
+  // Analyzer, chunking and BM25 parameters to evaluate. BEIR ranks whole documents, so by default
+  // each document is one chunk (chunk_tokens = 8192); smaller sizes evaluate passage chunking, a
+  // document then ranking at its best chunk.
+  CollectionConfig config = whole_documents();
+  static CollectionConfig whole_documents() {
+    CollectionConfig c;
+    c.chunk_tokens = 8192;
+    c.chunk_overlap = 0;
+    return c;
+  }
+  std::string scratch_dir;    // empty: a fresh folder under $TMPDIR (removed afterwards)
+};
+
+struct EvalResult {
+  std::string split;
+  int64_t queries = 0;
+  int64_t documents = 0;
+  int64_t chunks = 0;
+  double ndcg_at_10 = 0, recall_at_100 = 0, mrr_at_10 = 0;
+  double p50_ms = 0, p99_ms = 0, mean_ms = 0;
+  double ingest_s = 0;
+  int64_t corpus_bytes = 0;
+};
+
+Result<EvalResult> evaluate_beir(const EvalOptions& opts);
+
+// Metric helpers over a ranked list of document ids and the judged relevant documents.
+double ndcg_at(const std::vector<std::string>& ranked, const std::vector<std::pair<std::string, int>>& qrels, size_t k);
+double recall_at(const std::vector<std::string>& ranked, const std::vector<std::pair<std::string, int>>& qrels, size_t k);
+double mrr_at(const std::vector<std::string>& ranked, const std::vector<std::pair<std::string, int>>& qrels, size_t k);
+
+}  // namespace ls::kb
