@@ -31,6 +31,12 @@ bool is_prefix_of(const std::string& s, size_t from, const std::string& tag) {
 
 }  // namespace
 
+bool prompt_opens_reasoning(std::string_view prompt, std::string_view open_tag) {
+  size_t end = prompt.size();
+  while (end > 0 && is_ws(prompt[end - 1])) --end;
+  return end >= open_tag.size() && prompt.substr(end - open_tag.size(), open_tag.size()) == open_tag;
+}
+
 ReasoningParser::ReasoningParser(bool starts_in_reasoning, std::string open_tag, std::string close_tag)
     : open_(std::move(open_tag)),
       close_(std::move(close_tag)),

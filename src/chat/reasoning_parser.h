@@ -47,4 +47,8 @@ class ReasoningParser {
   std::string content_hold_;      // partial UTF-8 of the content
 };
 
+// True when a rendered prompt ends inside an open think block ("…<｜Assistant｜><think>\n"), so
+// the generation starts with reasoning: pass the result as `starts_in_reasoning`.
+bool prompt_opens_reasoning(std::string_view prompt, std::string_view open_tag = "<think>");
+
 }  // namespace ls::chat

@@ -102,6 +102,14 @@ TEST(ReasoningParser, WhitespaceInsideReasoningIsKeptOnlyAtTheEdgesDropped) {
                    "answer  \n");
 }
 
+TEST(ReasoningParser, DetectsAPromptThatOpensTheThinkBlock) {
+  EXPECT_TRUE(prompt_opens_reasoning("<｜User｜>hi<｜Assistant｜><think>\n"));
+  EXPECT_TRUE(prompt_opens_reasoning("<think>"));
+  EXPECT_FALSE(prompt_opens_reasoning("<｜User｜>hi<｜Assistant｜>"));
+  EXPECT_FALSE(prompt_opens_reasoning("<｜Assistant｜><think></think>"));
+  EXPECT_FALSE(prompt_opens_reasoning(""));
+}
+
 TEST(ReasoningParser, StreamsIncrementally) {
   ReasoningParser p(true);
   ReasoningDelta a = p.feed("abc");
