@@ -79,9 +79,8 @@ class Parser {
       return Error::limit("metadata count " + std::to_string(n_kv) + " exceeds the limit of " +
                           std::to_string(opts_.max_kv));
     }
-    // Each key-value takes >= 13 bytes, each tensor info >= 24: both counts are small now (< 2^21),
-    // so the products cannot overflow.
-    if (n_kv * 13 + n_tensors * 24 > remaining()) {
+    // Each key-value takes >= 13 bytes, each tensor info >= 24.
+    if (n_kv > remaining() / 13 || n_tensors > remaining() / 24 || n_kv * 13 + n_tensors * 24 > remaining()) {
       return fail("truncated: " + std::to_string(n_kv) + " metadata entries and " + std::to_string(n_tensors) +
                   " tensors cannot fit in the " + std::to_string(remaining()) + " bytes left (counts overflow the file)");
     }

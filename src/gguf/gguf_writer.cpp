@@ -116,31 +116,31 @@ Status Writer::add_tensor_ref(const std::string& name, GgmlType type, std::vecto
   return {};
 }
 
-std::vector<uint8_t> Writer::to_bytes() const {
+uint64_t Writer::header(std::vector<uint8_t>& out) const {
   // An explicit general.alignment key wins; a non-default constructor alignment adds the key.
   uint64_t align = alignment_;
-  auto kv = kv_;
   bool has_key = false;
-  for (const auto& [k, v] : kv) {
+  for (const auto& [k, v] : kv_) {
     if (k == kAlignmentKey) {
       has_key = true;
       if (auto a = v.to_uint(); a && *a != 0 && (*a & (*a - 1)) == 0) align = *a;
     }
   }
   if (align == 0 || (align & (align - 1)) != 0) align = 32;
-  if (!has_key && align != 32) kv.emplace_back(std::string(kAlignmentKey), Value(static_cast<uint32_t>(align)));
+  const bool add_key = !has_key && align != 32;
 
-  std::vector<uint8_t> out;
   Sink s{out};
   s.pod<uint32_t>(kMagic);
   s.pod<uint32_t>(3);
   s.pod<uint64_t>(tensors_.size());
-  s.pod<uint64_t>(kv.size());
-  for (const auto& [k, v] : kv) {
+  s.pod<uint64_t>(kv_.size() + (add_key ? 1 : 0));
+  auto put_kv = [&](const std::string& k, const Value& v) {
     s.str(k);
     s.pod<uint32_t>(static_cast<uint32_t>(v.type()));
     s.value_body(v);
-  }
+  };
+  for (const auto& [k, v] : kv_) put_kv(k, v);
+  if (add_key) put_kv(std::string(kAlignmentKey), Value(static_cast<uint32_t>(align)));
   uint64_t offset = 0;
   for (const auto& t : tensors_) {
     s.str(t.name);
@@ -150,13 +150,17 @@ std::vector<uint8_t> Writer::to_bytes() const {
     s.pod<uint64_t>(offset);
     offset += t.nbytes + pad_to(t.nbytes, align);
   }
-  if (!tensors_.empty()) {
-    out.resize(out.size() + pad_to(out.size(), align), 0);
-    for (const auto& t : tensors_) {
-      const uint8_t* b = t.ref != nullptr ? t.ref : t.owned.data();
-      s.raw(b, t.nbytes);
-      out.resize(out.size() + pad_to(t.nbytes, align), 0);
-    }
+  if (!tensors_.empty()) out.resize(out.size() + pad_to(out.size(), align), 0);
+  return align;
+}
+
+std::vector<uint8_t> Writer::to_bytes() const {
+  std::vector<uint8_t> out;
+  const uint64_t align = header(out);
+  Sink s{out};
+  for (const auto& t : tensors_) {
+    s.raw(t.ref != nullptr ? t.ref : t.owned.data(), t.nbytes);
+    out.resize(out.size() + pad_to(t.nbytes, align), 0);
   }
   return out;
 }
@@ -165,12 +169,24 @@ Status Writer::write(const std::string& path) const {
   for (const auto& [k, v] : kv_) {
     if (!homogeneous(v)) return Error::invalid(path + ": metadata key '" + k + "': array items differ from its element type");
   }
-  const std::vector<uint8_t> bytes = to_bytes();
+  std::vector<uint8_t> head;
+  const uint64_t align = header(head);
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) return Error::io(tmp + ": cannot create: " + std::strerror(errno));
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0 &&
-                  ::fsync(fileno(f)) == 0;
+  static const uint8_t kZeros[4096] = {};
+  auto put = [&](const void* p, size_t n) { return n == 0 || std::fwrite(p, 1, n, f) == n; };
+  bool ok = put(head.data(), head.size());
+  for (const auto& t : tensors_) {
+    if (!ok) break;
+    ok = put(t.ref != nullptr ? t.ref : t.owned.data(), t.nbytes);
+    for (uint64_t pad = pad_to(t.nbytes, align); ok && pad > 0;) {
+      const size_t n = pad < sizeof kZeros ? static_cast<size_t>(pad) : sizeof kZeros;
+      ok = put(kZeros, n);
+      pad -= n;
+    }
+  }
+  ok = ok && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
   const int err = errno;
   if (std::fclose(f) != 0 || !ok) {
     std::remove(tmp.c_str());

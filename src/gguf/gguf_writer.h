@@ -22,11 +22,16 @@ class Writer {
   Status add_tensor_ref(const std::string& name, GgmlType type, std::vector<int64_t> ne,
                         const uint8_t* bytes, uint64_t nbytes);
 
-  // Writes to path atomically (temp file + rename), so a crash never leaves half a model.
+  // Writes to path atomically (temp file + rename), so a crash never leaves half a model. Tensor
+  // data is streamed, never gathered in memory. Arrays must be homogeneous (checked).
   Status write(const std::string& path) const;
+  // The whole file in memory (tests, fuzzing); same bytes as write().
   std::vector<uint8_t> to_bytes() const;
 
  private:
+  // Everything before the tensor data, padded to the alignment; returns the alignment used.
+  uint64_t header(std::vector<uint8_t>& out) const;
+
   struct PendingTensor {
     std::string name;
     GgmlType type;

@@ -157,6 +157,30 @@ TEST(GgufWriter, RewritesASharedModelIdentically) {
   std::filesystem::remove(tmp);
 }
 
+TEST(GgufWriter, StreamedFileEqualsInMemoryBytes) {
+  Writer w(8192);  // padding larger than write()'s zero buffer
+  w.set("general.architecture", std::string("x"));
+  ASSERT_TRUE(w.add_tensor("a", GgmlType::F32, {3}, std::vector<uint8_t>(12, 7)).ok());
+  ASSERT_TRUE(w.add_tensor("b", GgmlType::Q8_0, {32, 2}, std::vector<uint8_t>(68, 9)).ok());
+  const auto tmp = std::filesystem::temp_directory_path() / ("ls_gguf_stream_" + std::to_string(::getpid()) + ".gguf");
+  ASSERT_TRUE(w.write(tmp.string()).ok());
+  auto m = MappedFile::open(tmp.string());
+  ASSERT_TRUE(m.ok());
+  const auto mem = w.to_bytes();
+  ASSERT_EQ(m->size(), mem.size());
+  EXPECT_EQ(std::memcmp(m->data(), mem.data(), mem.size()), 0);
+  EXPECT_EQ(mem.size() % 8192, 0u);
+  std::filesystem::remove(tmp);
+}
+
+TEST(GgufWriter, WriteRejectsHeterogeneousArrays) {
+  Writer w;
+  w.set("mixed", Array{ValueType::INT32, {int32_t{1}, std::string("two")}});
+  auto s = w.write("/tmp/never-written.gguf");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("'mixed'"), std::string::npos);
+}
+
 TEST(GgufWriter, WriteFailsCleanlyOnBadPath) {
   Writer w;
   auto s = w.write("/nonexistent/dir/x.gguf");
