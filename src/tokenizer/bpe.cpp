@@ -9,8 +9,7 @@ namespace ls::tok {
 void BpeModel::MergeTable::reserve(size_t n) {
   size_t cap = 16;
   while (cap < n * 2) cap <<= 1;
-  keys.assign(cap, ~uint64_t{0});
-  values.assign(cap, Merge{0, 0});
+  slots.assign(cap, MergeSlot{~uint64_t{0}, Merge{0, 0}});
   mask = cap - 1;
 }
 
@@ -23,10 +22,9 @@ static inline uint64_t mix(uint64_t k) {
 
 bool BpeModel::MergeTable::insert(uint64_t key, Merge m) {
   for (uint64_t i = mix(key) & mask;; i = (i + 1) & mask) {
-    if (keys[i] == key) return false;
-    if (keys[i] == ~uint64_t{0}) {
-      keys[i] = key;
-      values[i] = m;
+    if (slots[i].key == key) return false;
+    if (slots[i].key == ~uint64_t{0}) {
+      slots[i] = {key, m};
       return true;
     }
   }
@@ -34,8 +32,8 @@ bool BpeModel::MergeTable::insert(uint64_t key, Merge m) {
 
 const BpeModel::Merge* BpeModel::MergeTable::find(uint64_t key) const {
   for (uint64_t i = mix(key) & mask;; i = (i + 1) & mask) {
-    if (keys[i] == key) return &values[i];
-    if (keys[i] == ~uint64_t{0}) return nullptr;
+    if (slots[i].key == key) return &slots[i].merge;
+    if (slots[i].key == ~uint64_t{0}) return nullptr;
   }
 }
 
