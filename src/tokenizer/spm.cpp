@@ -1,5 +1,7 @@
 #include "tokenizer/spm.h"
 
+#include "tokenizer/word_cache.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -31,18 +33,28 @@ SpmModel::SpmModel(const Vocab& vocab) : vocab_(&vocab) {
   }
 }
 
-void SpmModel::encode(std::string_view text, std::vector<TokenId>& out) const {
+void SpmModel::encode(std::string_view text, std::vector<TokenId>& out, WordCache* cache) const {
   if (!words_independent_) {
     encode_segment(text, out);
     return;
   }
+  auto word = [&](std::string_view w) {
+    if (cache == nullptr || w.size() > WordCache::kMaxWordBytes) {
+      encode_segment(w, out);
+      return;
+    }
+    if (cache->lookup(w, hash_bytes(w), out)) return;
+    const size_t before = out.size();
+    encode_segment(w, out);
+    cache->store(w, out.data() + before, out.size() - before);
+  };
   size_t start = 0;
   for (size_t p = text.find(kSpace, 1); p != std::string_view::npos; p = text.find(kSpace, p + 1)) {
     if (p >= 3 && text.compare(p - 3, 3, kSpace) == 0) continue;  // inside a '▁' run
-    encode_segment(text.substr(start, p - start), out);
+    word(text.substr(start, p - start));
     start = p;
   }
-  encode_segment(text.substr(start), out);
+  word(text.substr(start));
 }
 
 std::string escape_spaces(std::string_view text) {

@@ -12,10 +12,13 @@
 
 namespace ls::tok {
 
+class WordCache;
+
 class SpmModel {
  public:
   explicit SpmModel(const Vocab& vocab);
-  void encode(std::string_view text, std::vector<TokenId>& out) const;
+  // `cache` (optional) memoises the result per word when words are independent.
+  void encode(std::string_view text, std::vector<TokenId>& out, WordCache* cache = nullptr) const;
   TokenId byte_token(uint8_t b) const { return byte_tokens_[b]; }
 
  private:

@@ -5,13 +5,13 @@
 
 #include <cctype>
 #include <cstdio>
-#include <mutex>
 
 #include "gguf/gguf_file.h"
 #include "tokenizer/bpe.h"
 #include "tokenizer/byte_unicode.h"
 #include "tokenizer/pretokenizer.h"
 #include "tokenizer/spm.h"
+#include "tokenizer/word_cache.h"
 #include "tokenizer/wordpiece.h"
 #include "util/utf8.h"
 
@@ -25,45 +25,6 @@ struct Fragment {
 };
 
 bool is_c_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-// Per-word memo of BPE results: natural text repeats words constantly, so most words are looked
-// up, not merged. Flat storage (keys and ids in arenas); cleared when it outgrows its budget.
-class WordCache {
- public:
-  static constexpr size_t kMaxWordBytes = 128;
-
-  bool lookup(std::string_view word, uint64_t hash, std::vector<TokenId>& out) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const int32_t e = index_.find(word, hash);
-    if (e < 0) return false;
-    const Entry& x = entries_[static_cast<size_t>(e)];
-    out.insert(out.end(), ids_.begin() + x.off, ids_.begin() + x.off + x.len);
-    return true;
-  }
-  void store(std::string_view word, const TokenId* ids, size_t n) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= kMaxEntries) {
-      index_.clear();
-      entries_.clear();
-      ids_.clear();
-    }
-    const auto e = static_cast<int32_t>(entries_.size());
-    if (index_.insert(word, e) != e) return;  // another thread stored it meanwhile
-    entries_.push_back({static_cast<uint32_t>(ids_.size()), static_cast<uint32_t>(n)});
-    ids_.insert(ids_.end(), ids, ids + n);
-  }
-
- private:
-  static constexpr size_t kMaxEntries = size_t{1} << 17;
-  struct Entry {
-    uint32_t off;
-    uint32_t len;
-  };
-  std::mutex mu_;
-  StringTable index_;
-  std::vector<Entry> entries_;
-  std::vector<TokenId> ids_;
-};
 
 }  // namespace
 
@@ -296,7 +257,7 @@ Status Tokenizer::tokenize(std::string_view text, const TokenizeOptions& opts,
         std::string s;
         if (v.add_space_prefix && prev_special) s.push_back(' ');
         s.append(piece);
-        m.spm->encode(escape_spaces(s), out);
+        m.spm->encode(escape_spaces(s), out, m.cache.get());
         break;
       }
       case ModelKind::kWpm:

@@ -6,7 +6,9 @@
 
 #include <unicode/normalizer2.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "golden_vectors.h"
 #include "test_support.h"
@@ -103,6 +105,42 @@ INSTANTIATE_TEST_SUITE_P(Lossless, RoundTrip,
                            for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;
                          });
+
+}  // namespace
+}  // namespace ls::tok
+
+namespace ls::tok {
+namespace {
+
+// One Tokenizer shared by several threads (as the server does) gives every thread the same ids
+// as a fresh single-threaded run; the word cache is filled and read concurrently.
+TEST(Concurrency, SharedTokenizerGivesSameIds) {
+  for (const char* vocab : {"ggml-vocab-deepseek-r1-qwen.gguf", "ggml-vocab-llama-spm.gguf"}) {
+    LS_REQUIRE_ASSET(std::string("vocab/") + vocab);
+    const std::string path = ls::test::shared_path(std::string("vocab/") + vocab);
+    auto reference = Tokenizer::open(path);
+    auto shared = Tokenizer::open(path);
+    ASSERT_TRUE(reference.ok() && shared.ok());
+    std::mt19937 rng(7);
+    std::vector<std::string> texts;
+    for (int i = 0; i < 200; ++i) texts.push_back(random_text(rng) + " the cat sat on the mat");
+    std::vector<std::vector<TokenId>> want;
+    for (const auto& t : texts) want.push_back(*reference->tokenize(t));
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 4; ++k) {
+      threads.emplace_back([&, k] {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          const size_t j = (i * 7 + static_cast<size_t>(k) * 13) % texts.size();
+          auto got = shared->tokenize(texts[j]);
+          if (!got.ok() || *got != want[j]) ++mismatches;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(mismatches.load(), 0) << vocab;
+  }
+}
 
 }  // namespace
 }  // namespace ls::tok
