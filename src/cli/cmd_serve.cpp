@@ -1,8 +1,10 @@
 // `localseek serve`: the OpenAI-compatible HTTP server (and, later, the knowledge base API).
 #include <CLI/CLI.hpp>
 
-#include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <memory>
@@ -11,6 +13,7 @@
 #include "cli/command.h"
 #include "server/backend_factory.h"
 #include "server/http_server.h"
+#include "server/session_backend.h"
 #include "util/log.h"
 
 namespace ls::cli {
@@ -19,13 +22,33 @@ namespace {
 struct ServeFlags {
   server::ServerConfig config;
   std::string model;
+  int ctx = 0;
+  int threads = 0;
+  std::string kv = "f16";
+  std::string chat_template;
   bool no_model = false;
   std::string backend;  // hidden: KIND:ARG, e.g. scripted:FILE
   std::vector<std::string> api_key_files;
   std::string reasoning_format = "deepseek";
 };
 
+int g_signal_pipe[2] = {-1, -1};
+
+void on_stop_signal(int sig) {
+  const unsigned char b = static_cast<unsigned char>(sig);
+  [[maybe_unused]] ssize_t n = write(g_signal_pipe[1], &b, 1);  // async-signal-safe
+}
+
 int run_serve(ServeFlags& f) {
+  // SIGINT/SIGTERM may land on any thread (the engine's pool starts early), so the handler only
+  // writes the signal number into a pipe that this thread waits on.
+  if (pipe(g_signal_pipe) != 0) return report_error("cannot create the signal pipe");
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a vanished client is an error value, not a process death
   server::ServerConfig& cfg = f.config;
   for (const auto& file : f.api_key_files) {
     auto keys = server::read_api_key_file(file);
@@ -42,20 +65,24 @@ int run_serve(ServeFlags& f) {
     if (!b.ok()) return report_error(b.error().message);
     backend = *b;
   } else if (!f.model.empty()) {
-    auto b = server::make_model_backend(f.model);
+    runtime::SessionOptions o;
+    o.model_path = f.model;
+    o.context.n_ctx = f.ctx;
+    o.context.n_threads = f.threads;
+    o.context.kv_type = f.kv == "f32" ? model::KvType::kF32 : model::KvType::kF16;
+    o.chat_template_path = f.chat_template;
+    auto b = server::SessionBackend::open(o);
     if (!b.ok()) return report_error(b.error().message);
     backend = *b;
+    if (cfg.parallel > 1) {
+      log::warn("serve: this engine runs one generation at a time; --parallel " +
+                std::to_string(cfg.parallel) + " lowered to 1 (others wait in the queue)");
+      cfg.parallel = 1;
+    }
   } else if (!f.no_model) {
     return report_error("give a model (-m MODEL.gguf) or --no-model to serve only the knowledge base");
   }
 
-  // Signals are taken by this thread alone (sigwait); every thread started later inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);  // a vanished client is an error value, not a process death
 
   server::HttpServer http(cfg, backend);
   auto port = http.bind();
@@ -65,8 +92,9 @@ int run_serve(ServeFlags& f) {
   std::fflush(stdout);
   std::thread serving([&http] { http.serve(); });
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  unsigned char sig = 0;
+  while (read(g_signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
+  }
   log::info(std::string("serve: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
             ", draining (running requests finish)");
   http.start_draining();
@@ -83,7 +111,16 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
                         [](CLI::App& sub) -> std::function<int()> {
   auto f = std::make_shared<ServeFlags>();
   server::ServerConfig& c = f->config;
-  sub.add_option("-m,--model", f->model, "GGUF model file to serve");
+  sub.add_option("-m,--model", f->model, "GGUF model file to serve")->check(CLI::ExistingFile);
+  sub.add_option("--ctx", f->ctx, "Context size in tokens (default: the model's context_length)")
+      ->check(CLI::Range(1, 1 << 24));
+  sub.add_option("-t,--threads", f->threads, "Threads (default: the CPUs available)")
+      ->check(CLI::Range(1, 1024));
+  sub.add_option("--kv", f->kv, "KV cache type: f16 (default) or f32")
+      ->check(CLI::IsMember({"f16", "f32"}));
+  sub.add_option("--chat-template", f->chat_template,
+                 "Jinja chat template file (default: the model's tokenizer.chat_template)")
+      ->check(CLI::ExistingFile);
   sub.add_flag("--no-model", f->no_model, "Start without a model (knowledge base endpoints only)");
   sub.add_option("--backend", f->backend, "Engine KIND:ARG (scripted:FILE for tests)")
       ->group("");  // hidden

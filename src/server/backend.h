@@ -101,6 +101,8 @@ class Backend {
   virtual ~Backend() = default;
 
   virtual ModelInfo info() const = 0;
+  // Whether TokenEvent carries log-probabilities (requests asking for them get 501 otherwise).
+  virtual bool supports_logprobs() const { return true; }
 
   virtual Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
                                                 bool parse_special) const = 0;

@@ -35,13 +35,7 @@ Result<std::shared_ptr<Backend>> make(const std::string& kind, const std::string
     if (it != r.factories.end()) f = it->second;
     for (const auto& [k, _] : r.factories) known += (known.empty() ? "" : ", ") + k;
   }
-  if (!f) {
-    if (kind == "gguf")
-      return Error::unsupported(
-          "this build has no inference engine yet, so it cannot load '" + arg +
-          "'; start with --no-model (knowledge base only) or --backend scripted:FILE");
-    return Error::invalid("unknown backend kind '" + kind + "' (known: " + known + ")");
-  }
+  if (!f) return Error::invalid("unknown backend kind '" + kind + "' (known: " + known + ")");
   return f(arg);
 }
 
@@ -58,10 +52,6 @@ Result<std::shared_ptr<Backend>> make_backend(const std::string& spec) {
   if (colon == std::string::npos || colon == 0)
     return Error::invalid("backend '" + spec + "' must be KIND:ARG, e.g. scripted:script.json");
   return make(spec.substr(0, colon), spec.substr(colon + 1));
-}
-
-Result<std::shared_ptr<Backend>> make_model_backend(const std::string& model_path) {
-  return make("gguf", model_path);
 }
 
 }  // namespace ls::server

@@ -21,7 +21,8 @@ double seconds_since(Clock::time_point t) {
 constexpr int kClientClosedRequest = 499;
 
 // Checks that apply before any work: an engine is there, the model name matches, not draining.
-std::optional<ApiError> check_servable(const ServerState& st, const std::string& model) {
+std::optional<ApiError> check_servable(const ServerState& st, const GenerationOptions& o) {
+  const std::string& model = o.model;
   if (!st.backend)
     return ApiError::unavailable("no model is loaded: the server was started with --no-model");
   if (st.draining.load()) return ApiError::unavailable("the server is shutting down");
@@ -30,6 +31,9 @@ std::optional<ApiError> check_servable(const ServerState& st, const std::string&
     return ApiError::not_found("the model '" + model + "' does not exist; this server serves '" +
                                    id + "'",
                                "model", "model_not_found");
+  if (o.logprobs && !st.backend->supports_logprobs())
+    return ApiError{501, "not_implemented_error", "this engine does not report logprobs yet",
+                    "logprobs", "not_implemented"};
   return std::nullopt;
 }
 
@@ -156,7 +160,7 @@ void handle_chat(ServerState& st, const httplib::Request& req, httplib::Response
   auto parsed = parse_chat_request(req.body, st.config.limits);
   if (!parsed.ok()) return reply_error(res, parsed.error());
   ChatCompletionRequest& r = parsed.value();
-  if (auto e = check_servable(st, r.options.model)) return reply_error(res, *e);
+  if (auto e = check_servable(st, r.options)) return reply_error(res, *e);
   auto rendered = st.backend->render_chat(r.messages);
   if (!rendered.ok()) return reply_error(res, ApiError::from(rendered.error(), "messages"));
   const ModelInfo info = st.backend->info();
@@ -174,7 +178,7 @@ void handle_completion(ServerState& st, const httplib::Request& req, httplib::Re
   auto parsed = parse_completion_request(req.body, st.config.limits);
   if (!parsed.ok()) return reply_error(res, parsed.error());
   CompletionRequest& r = parsed.value();
-  if (auto e = check_servable(st, r.options.model)) return reply_error(res, *e);
+  if (auto e = check_servable(st, r.options)) return reply_error(res, *e);
   const ModelInfo info = st.backend->info();
   auto job = std::make_shared<Job<CompletionOutput>>(
       CompletionOutput(make_meta("cmpl-", info.id), r));

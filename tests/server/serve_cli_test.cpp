@@ -142,6 +142,27 @@ TEST(ServeCli, NoModelServesHealthAndStopsOnSigterm) {
   EXPECT_NE(c.output().find("stopped"), std::string::npos);
 }
 
+TEST(ServeCli, ServesAModelFileAndStopsOnSigint) {
+  LS_REQUIRE_ASSET("models/scifact-lm-q8_0.gguf");
+  Child c({ls::test::binary(), "serve", "-m", ls::test::shared_path("models/scifact-lm-q8_0.gguf"),
+           "--port", "0", "--threads", "1"});
+  const std::string port = c.wait_for(kListening, 30000ms);
+  ASSERT_FALSE(port.empty()) << c.output();
+  httplib::Client http("127.0.0.1", std::stoi(port));
+  http.set_read_timeout(60, 0);
+  auto models = http.Get("/v1/models");
+  ASSERT_TRUE(models);
+  EXPECT_NE(models->body.find("\"scifact-lm-q8_0\""), std::string::npos);
+  auto r = http.Post("/v1/completions", R"({"prompt":"The results","max_tokens":4,"temperature":0})",
+                     "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  // The engine's threads start before the server: SIGINT must still reach the drain logic.
+  c.signal(SIGINT);
+  EXPECT_EQ(c.wait_exit(), 0) << c.output();
+  EXPECT_NE(c.output().find("stopped"), std::string::npos) << c.output();
+}
+
 TEST(ServeCli, PrometheusScrapesTheServer) {
   if (std::system("command -v prometheus >/dev/null 2>&1") != 0) {
     if (std::getenv("CI") != nullptr) FAIL() << "prometheus missing (scripts/deps.sh installs it)";

@@ -1,0 +1,41 @@
+// The CPU engine behind the server, for now: one runtime::Session (model, tokenizer, one KV
+// context) and its single-sequence Generator. Generations run one at a time (the admission queue
+// holds the rest); the generator reuses the KV of the previous prompt's common prefix, reported as
+// cached_tokens. The continuous-batching scheduler replaces this adapter when it lands.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "runtime/generator.h"
+#include "runtime/session.h"
+#include "server/backend.h"
+
+namespace ls::server {
+
+class SessionBackend : public Backend {
+ public:
+  static Result<std::shared_ptr<SessionBackend>> open(const runtime::SessionOptions& options);
+  ~SessionBackend() override;
+
+  ModelInfo info() const override { return info_; }
+  bool supports_logprobs() const override { return false; }
+  Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
+                                        bool parse_special) const override;
+  Result<std::string> detokenize(const std::vector<int32_t>& tokens) const override;
+  Result<std::string> token_piece(int32_t token) const override;
+  Result<RenderedPrompt> render_chat(const std::vector<ChatMessage>& messages) const override;
+  Result<std::unique_ptr<Generation>> submit(GenerationRequest request, TokenCallback on_token,
+                                             DoneCallback on_done) override;
+
+ private:
+  friend class SessionGeneration;
+  SessionBackend() = default;
+
+  std::unique_ptr<runtime::Session> session_;
+  std::unique_ptr<runtime::Generator> generator_;
+  std::mutex run_mu_;  // one generation at a time on the one context
+  ModelInfo info_;
+};
+
+}  // namespace ls::server
