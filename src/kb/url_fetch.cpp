@@ -64,7 +64,7 @@ bool allow_listed(const std::string& host, const std::string& ip, const std::vec
   return false;
 }
 
-// Resolves host and returns one checked address to pin the connection to.
+// Resolves host and returns the checked addresses to pin the connection to.
 Result<std::string> checked_address(const UrlParts& p, const FetchPolicy& policy) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
@@ -72,7 +72,7 @@ Result<std::string> checked_address(const UrlParts& p, const FetchPolicy& policy
   int rc = getaddrinfo(p.host.c_str(), nullptr, &hints, &res);
   if (rc != 0) return Error::io("cannot resolve host '" + p.host + "': " + gai_strerror(rc));
   std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(res, freeaddrinfo);
-  std::string chosen;
+  std::string chosen;  // every checked address, comma-separated, in CURLOPT_RESOLVE form
   for (addrinfo* a = res; a != nullptr; a = a->ai_next) {
     char buf[INET6_ADDRSTRLEN] = {0};
     if (a->ai_family == AF_INET)
@@ -85,7 +85,8 @@ Result<std::string> checked_address(const UrlParts& p, const FetchPolicy& policy
     if (is_restricted_address(ip) && !allow_listed(p.host, ip, policy.allow_hosts))
       return Error::invalid("refusing to fetch '" + p.host + "': it resolves to the private/loopback/link-local "
                             "address " + ip + " (allow-list the host to permit it)");
-    if (chosen.empty()) chosen = ip;
+    std::string form = a->ai_family == AF_INET6 ? "[" + ip + "]" : ip;
+    if (chosen.find(form) == std::string::npos) chosen += (chosen.empty() ? "" : ",") + form;
   }
   if (chosen.empty()) return Error::io("host '" + p.host + "' has no usable address");
   return chosen;
@@ -147,8 +148,7 @@ Result<FetchResult> fetch_url(const std::string& url, const FetchPolicy& policy)
     CURL* c = curl_easy_init();
     if (c == nullptr) return Error::internal("curl_easy_init failed");
     std::unique_ptr<CURL, void (*)(CURL*)> guard(c, curl_easy_cleanup);
-    std::string pin_ip = ip.find(':') != std::string::npos ? "[" + ip + "]" : ip;
-    std::string pin = parts.host + ":" + parts.port + ":" + pin_ip;
+    std::string pin = parts.host + ":" + parts.port + ":" + ip;
     curl_slist* resolve = curl_slist_append(nullptr, pin.c_str());
     std::unique_ptr<curl_slist, void (*)(curl_slist*)> rguard(resolve, curl_slist_free_all);
     Sink sink;
