@@ -1,5 +1,7 @@
 #include "util/thread_pool.h"
 
+#include <algorithm>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define LS_CPU_RELAX() _mm_pause()
@@ -9,9 +11,16 @@
 
 namespace ls {
 namespace {
-// About 20-50 us of spinning before a worker sleeps: long enough to catch the next kernel of a
+// About 20-50 us of spinning before a thread sleeps: long enough to catch the next kernel of a
 // forward pass, short enough not to burn a shared core while the engine is idle.
 constexpr int kSpinIterations = 4000;
+constexpr int kCountBits = 20;
+constexpr uint64_t kCountMask = (uint64_t{1} << kCountBits) - 1;
+constexpr int kMaxRound = static_cast<int>(kCountMask);
+
+uint64_t pack(uint64_t gen, uint64_t count, uint64_t next) {
+  return (gen << (2 * kCountBits)) | (count << kCountBits) | next;
+}
 }  // namespace
 
 ThreadPool::ThreadPool(int n_threads) {
@@ -23,55 +32,64 @@ ThreadPool::ThreadPool(int n_threads) {
 
 ThreadPool::~ThreadPool() {
   stop_.store(true, std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_release);
-  generation_.notify_all();
+  wake_.fetch_add(1, std::memory_order_release);
+  wake_.notify_all();
   for (auto& w : workers_) w.join();
 }
 
 void ThreadPool::drain(int thread) {
+  uint64_t s = state_.load(std::memory_order_acquire);
   for (;;) {
-    const int task = next_task_.fetch_add(1, std::memory_order_relaxed);
-    if (task >= n_tasks_) return;
-    fn_(ctx_, task, thread);
+    const uint64_t next = s & kCountMask, count = (s >> kCountBits) & kCountMask;
+    if (next >= count) return;
+    if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+    fn_(ctx_, task_base_ + static_cast<int>(next), thread);
+    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == static_cast<int>(count)) done_.notify_one();
+    s = state_.load(std::memory_order_acquire);
   }
 }
 
 void ThreadPool::run(int n_tasks, TaskFn fn, void* ctx) {
   fn_ = fn;
   ctx_ = ctx;
-  n_tasks_ = n_tasks;
-  next_task_.store(0, std::memory_order_relaxed);
-  pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_release);
-  generation_.notify_all();
-  drain(0);
-  for (int spin = 0;; ++spin) {
-    const int left = pending_.load(std::memory_order_acquire);
-    if (left == 0) break;
-    if (spin < kSpinIterations) {
-      LS_CPU_RELAX();
-    } else {
-      pending_.wait(left, std::memory_order_acquire);
+  for (int base = 0; base < n_tasks; base += kMaxRound) {
+    const int count = std::min(kMaxRound, n_tasks - base);
+    task_base_ = base;
+    done_.store(0, std::memory_order_relaxed);
+    const uint64_t gen = ((state_.load(std::memory_order_relaxed) >> (2 * kCountBits)) + 1) & 0xFFFFFF;
+    state_.store(pack(gen, static_cast<uint64_t>(count), 0), std::memory_order_release);
+    wake_.fetch_add(1, std::memory_order_release);
+    wake_.notify_all();
+    drain(0);
+    for (int spin = 0;; ++spin) {
+      const int finished = done_.load(std::memory_order_acquire);
+      if (finished == count) break;
+      if (spin < kSpinIterations) {
+        LS_CPU_RELAX();
+      } else {
+        done_.wait(finished, std::memory_order_acquire);
+      }
     }
   }
 }
 
 void ThreadPool::worker_main(int thread) {
+  // 0, not the current value: a worker that starts late must still see every bump made since the
+  // constructor (the destructor's included), or it would sleep through the shutdown.
   uint32_t seen = 0;
   for (;;) {
-    uint32_t gen = generation_.load(std::memory_order_acquire);
-    for (int spin = 0; gen == seen; ++spin) {
+    uint32_t now = wake_.load(std::memory_order_acquire);
+    for (int spin = 0; now == seen; ++spin) {
       if (spin < kSpinIterations) {
         LS_CPU_RELAX();
       } else {
-        generation_.wait(seen, std::memory_order_acquire);
+        wake_.wait(seen, std::memory_order_acquire);
       }
-      gen = generation_.load(std::memory_order_acquire);
+      now = wake_.load(std::memory_order_acquire);
     }
-    seen = gen;
+    seen = now;
     if (stop_.load(std::memory_order_relaxed)) return;
     drain(thread);
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
   }
 }
 

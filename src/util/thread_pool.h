@@ -1,6 +1,8 @@
 // A persistent pool of worker threads for data-parallel loops on the hot path: parallel_for takes no
 // lock and allocates nothing; idle workers spin briefly (cheap hand-off between back-to-back kernels)
-// and then sleep on a futex-backed atomic wait.
+// and then sleep on a futex-backed atomic wait. Tasks are claimed one at a time from a shared
+// counter, and the caller waits for the tasks, not for the workers: on a busy machine a worker that
+// is not scheduled in time simply does no work instead of delaying the whole call.
 #pragma once
 
 #include <atomic>
@@ -44,13 +46,16 @@ class ThreadPool {
   void drain(int thread);
 
   std::vector<std::thread> workers_;
-  // The job being run; written by the caller before generation_ is bumped (release).
+  // The job: written by the caller before it publishes a new state_ (release); stable until every
+  // task of that job has finished, which cannot happen before a claimed task has run.
   TaskFn fn_ = nullptr;
   void* ctx_ = nullptr;
-  int n_tasks_ = 0;
-  alignas(64) std::atomic<uint32_t> generation_{0};
-  alignas(64) std::atomic<int> next_task_{0};
-  alignas(64) std::atomic<int> pending_{0};  // workers not yet done with this generation
+  int task_base_ = 0;  // jobs above the claim counter's range run in rounds
+  // Claim word: generation (24 bits) | task count (20 bits) | next task (20 bits). A claim is one
+  // compare-exchange, so a worker holding a stale view can never claim a task of the next job.
+  alignas(64) std::atomic<uint64_t> state_{0};
+  alignas(64) std::atomic<int> done_{0};        // tasks finished in the current job
+  alignas(64) std::atomic<uint32_t> wake_{0};   // bumped per job; sleeping workers wait on it
   std::atomic<bool> stop_{false};
 };
 
