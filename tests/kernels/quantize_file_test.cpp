@@ -12,7 +12,9 @@
 
 #include "gguf/gguf_file.h"
 #include "kernels/kernels.h"
+#include "kernels/quantize.h"
 #include "test_support.h"
+#include "util/thread_pool.h"
 
 namespace ls::kernels {
 namespace {
@@ -25,10 +27,10 @@ struct TensorResult {
   double worst_rel_rms = 0;  // dequantised vs source
 };
 
-// Compares every non-F32 tensor of `quant_stem` with the same tensor of the F32 source.
-TensorResult compare_file(const std::string& quant_stem, GgmlType only_type) {
+// Compares every tensor of type `only_type` in `quant_stem` with the same tensor of the F32 source.
+TensorResult compare_file(const std::string& source_stem, const std::string& quant_stem, GgmlType only_type) {
   TensorResult res;
-  auto src = gguf::File::open(test::shared_path("models/tiny-qwen2-f32.gguf"));
+  auto src = gguf::File::open(test::shared_path("models/" + source_stem + ".gguf"));
   auto dst = gguf::File::open(test::shared_path("models/" + quant_stem + ".gguf"));
   EXPECT_TRUE(src.ok() && dst.ok());
   if (!src.ok() || !dst.ok()) return res;
@@ -45,7 +47,9 @@ TensorResult compare_file(const std::string& quant_stem, GgmlType only_type) {
     std::vector<float> x(static_cast<size_t>(n));
     std::memcpy(x.data(), f->data, static_cast<size_t>(n) * sizeof(float));
     std::vector<uint8_t> mine(q.nbytes);
-    k->quantize_row(x.data(), mine.data(), n);
+    static ThreadPool pool(2);
+    const auto written = quantize_rows(q.type, x.data(), q.rows(), q.ne[0], mine.data(), &pool);
+    EXPECT_TRUE(written.ok() && *written == q.nbytes) << q.name;
     ++res.tensors;
     res.exact += std::memcmp(mine.data(), q.data, q.nbytes) == 0;
     const int64_t nblocks = n / k->block_size;
@@ -67,6 +71,7 @@ TensorResult compare_file(const std::string& quant_stem, GgmlType only_type) {
 }
 
 struct Case {
+  const char* source;
   const char* stem;
   GgmlType type;
   double rms_bound;
@@ -74,13 +79,15 @@ struct Case {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.stem << " type " << static_cast<int>(c.type); }
 
+constexpr const char* kQwen = "tiny-qwen2-f32";
+
 class QuantiseLikeLlamaCpp : public ::testing::TestWithParam<Case> {};
 
 TEST_P(QuantiseLikeLlamaCpp, BytesEqualAndDequantisedCloseToSource) {
   const Case c = GetParam();
-  LS_REQUIRE_ASSET("models/tiny-qwen2-f32.gguf");
+  LS_REQUIRE_ASSET(std::string("models/") + c.source + ".gguf");
   LS_REQUIRE_ASSET(std::string("models/") + c.stem + ".gguf");
-  const TensorResult r = compare_file(c.stem, c.type);
+  const TensorResult r = compare_file(c.source, c.stem, c.type);
   ASSERT_GT(r.tensors, 0) << "no tensor of that type in " << c.stem;
   RecordProperty("tensors", r.tensors);
   RecordProperty("exact", r.exact);
@@ -94,19 +101,41 @@ TEST_P(QuantiseLikeLlamaCpp, BytesEqualAndDequantisedCloseToSource) {
 
 INSTANTIATE_TEST_SUITE_P(
     TinyQwen2, QuantiseLikeLlamaCpp,
-    ::testing::Values(Case{"tiny-qwen2-f16", GgmlType::F16, 5e-4}, Case{"tiny-qwen2-bf16", GgmlType::BF16, 4e-3},
-                      Case{"tiny-qwen2-q8_0", GgmlType::Q8_0, 0.006}, Case{"tiny-qwen2-q4_0", GgmlType::Q4_0, 0.1},
-                      Case{"tiny-qwen2-q4_1", GgmlType::Q4_1, 0.09}, Case{"tiny-qwen2-q5_0", GgmlType::Q5_0, 0.05},
-                      Case{"tiny-qwen2-q5_1", GgmlType::Q5_1, 0.045}, Case{"tiny-qwen2-q6_k", GgmlType::Q6_K, 0.025},
-                      Case{"tiny-qwen2-q4_k_m", GgmlType::Q4_K, 0.08}, Case{"tiny-qwen2-q5_k_m", GgmlType::Q5_K, 0.04},
-                      Case{"tiny-qwen2-q3_k_m", GgmlType::Q3_K, 0.2}, Case{"tiny-qwen2-q2_k", GgmlType::Q2_K, 0.4},
-                      Case{"tiny-qwen2-q2_k", GgmlType::Q3_K, 0.2}, Case{"tiny-qwen2-q3_k_m", GgmlType::Q5_K, 0.04},
-                      Case{"tiny-qwen2-q3_k_m", GgmlType::Q4_K, 0.08}, Case{"tiny-qwen2-q4_0", GgmlType::Q6_K, 0.025}),
+    ::testing::Values(
+        // Random weights (tiny-qwen2, every type llama.cpp wrote).
+        Case{kQwen, "tiny-qwen2-f16", GgmlType::F16, 5e-4}, Case{kQwen, "tiny-qwen2-bf16", GgmlType::BF16, 4e-3},
+        Case{kQwen, "tiny-qwen2-q8_0", GgmlType::Q8_0, 0.006}, Case{kQwen, "tiny-qwen2-q4_0", GgmlType::Q4_0, 0.1},
+        Case{kQwen, "tiny-qwen2-q4_1", GgmlType::Q4_1, 0.09}, Case{kQwen, "tiny-qwen2-q5_0", GgmlType::Q5_0, 0.05},
+        Case{kQwen, "tiny-qwen2-q5_1", GgmlType::Q5_1, 0.045}, Case{kQwen, "tiny-qwen2-q6_k", GgmlType::Q6_K, 0.025},
+        Case{kQwen, "tiny-qwen2-q4_k_m", GgmlType::Q4_K, 0.08}, Case{kQwen, "tiny-qwen2-q5_k_m", GgmlType::Q5_K, 0.04},
+        Case{kQwen, "tiny-qwen2-q3_k_m", GgmlType::Q3_K, 0.2}, Case{kQwen, "tiny-qwen2-q2_k", GgmlType::Q2_K, 0.4},
+        Case{kQwen, "tiny-qwen2-q2_k", GgmlType::Q3_K, 0.2}, Case{kQwen, "tiny-qwen2-q3_k_m", GgmlType::Q5_K, 0.04},
+        Case{kQwen, "tiny-qwen2-q3_k_m", GgmlType::Q4_K, 0.08}, Case{kQwen, "tiny-qwen2-q4_0", GgmlType::Q6_K, 0.025},
+        // Trained weights (real value distributions): scifact-lm and stories260K (whose ffn_down rows
+        // of 172 fell back to F16).
+        Case{"scifact-lm-f32", "scifact-lm-q8_0", GgmlType::Q8_0, 0.009},
+        Case{"scifact-lm-f32", "scifact-lm-q4_k_m", GgmlType::Q4_K, 0.08},
+        Case{"scifact-lm-f32", "scifact-lm-q4_k_m", GgmlType::Q6_K, 0.025},
+        Case{"stories260K-f32", "stories260K-q8_0", GgmlType::Q8_0, 0.009},
+        Case{"stories260K-f32", "stories260K-q8_0", GgmlType::F16, 5e-4}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string s = std::string(info.param.stem) + "_t" + std::to_string(static_cast<int>(info.param.type));
       for (char& ch : s) ch = (ch == '-' ? '_' : ch);
       return s;
     });
+
+TEST(QuantizeRows, RejectsWhatLlamaCppWouldNotQuantise) {
+  std::vector<float> x(172 * 2, 0.5f);
+  std::vector<uint8_t> out(4096);
+  // stories260K's ffn_down rows of 172 values: not a multiple of 32 (llama.cpp falls back to F16).
+  const auto r = quantize_rows(GgmlType::Q8_0, x.data(), 2, 172, out.data(), nullptr);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("172"), std::string::npos);
+  EXPECT_FALSE(quantize_rows(GgmlType::Q8_K, x.data(), 1, 256, out.data(), nullptr).ok());  // activation-only type
+  const auto f16 = quantize_rows(GgmlType::F16, x.data(), 2, 172, out.data(), nullptr);
+  ASSERT_TRUE(f16.ok());
+  EXPECT_EQ(*f16, 2u * 172u * 2u);
+}
 
 }  // namespace
 }  // namespace ls::kernels
