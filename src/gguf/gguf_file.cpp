@@ -40,6 +40,21 @@ std::string quoted(std::string_view s) {
   return out + "'";
 }
 
+// Names the field being read, for error messages only. Formatted lazily: reading a 150k-item array
+// must not build a message string per item.
+struct What {
+  What(const char* f) : field(f) {}  // NOLINT(google-explicit-constructor)
+  What(std::string_view f) : field(f) {}  // NOLINT(google-explicit-constructor)
+  What(const std::string& f) : field(f) {}  // NOLINT(google-explicit-constructor)
+  What(std::string_view f, const std::string& o, const char* kind = "key") : field(f), owner(&o), owner_kind(kind) {}
+  std::string str() const {
+    return owner == nullptr ? std::string(field) : std::string(field) + " of " + owner_kind + " " + quoted(*owner);
+  }
+  std::string_view field;
+  const std::string* owner = nullptr;
+  const char* owner_kind = "key";
+};
+
 }  // namespace
 
 int64_t TensorInfo::nelements() const {
@@ -115,9 +130,9 @@ class Parser {
   }
 
   template <class T>
-  Result<T> read_pod(std::string_view what) {
+  Result<T> read_pod(const What& what) {
     if (remaining() < sizeof(T)) {
-      return fail("truncated: file ends while reading " + std::string(what) + " (" + std::to_string(sizeof(T)) +
+      return fail("truncated: file ends while reading " + what.str() + " (" + std::to_string(sizeof(T)) +
                   " bytes needed, " + std::to_string(remaining()) + " left)");
     }
     T v;
@@ -126,15 +141,15 @@ class Parser {
     return v;
   }
 
-  Result<std::string> read_string(std::string_view what) {
+  Result<std::string> read_string(const What& what) {
     LS_ASSIGN_OR_RETURN(uint64_t len, read_pod<uint64_t>(what));
     if (len > opts_.max_string_bytes) {
-      return Error::limit("string length " + std::to_string(len) + " of " + std::string(what) +
+      return Error::limit("string length " + std::to_string(len) + " of " + what.str() +
                           " exceeds the limit of " + std::to_string(opts_.max_string_bytes) + " bytes (at byte offset " +
                           std::to_string(pos_) + ")");
     }
     if (len > remaining()) {
-      return fail("truncated: string length " + std::to_string(len) + " of " + std::string(what) +
+      return fail("truncated: string length " + std::to_string(len) + " of " + what.str() +
                   " runs past the end of the file (" + std::to_string(remaining()) + " bytes left)");
     }
     std::string s(reinterpret_cast<const char*>(p_ + pos_), static_cast<size_t>(len));
@@ -143,14 +158,14 @@ class Parser {
   }
 
   Result<ValueType> read_value_type(const std::string& key) {
-    LS_ASSIGN_OR_RETURN(uint32_t t, read_pod<uint32_t>("value type of key " + quoted(key)));
+    LS_ASSIGN_OR_RETURN(uint32_t t, read_pod<uint32_t>(What("value type", key)));
     if (!valid_value_type(t)) return fail("unknown value type " + std::to_string(t) + " for key " + quoted(key));
     return static_cast<ValueType>(t);
   }
 
   template <class T>
   Result<Value> read_scalar(const std::string& key) {
-    LS_ASSIGN_OR_RETURN(T v, read_pod<T>("value of key " + quoted(key)));
+    LS_ASSIGN_OR_RETURN(T v, read_pod<T>(What("value", key)));
     return Value(v);
   }
 
@@ -167,12 +182,12 @@ class Parser {
       case ValueType::INT64: return read_scalar<int64_t>(key);
       case ValueType::FLOAT64: return read_scalar<double>(key);
       case ValueType::BOOL: {
-        LS_ASSIGN_OR_RETURN(uint8_t b, read_pod<uint8_t>("value of key " + quoted(key)));
+        LS_ASSIGN_OR_RETURN(uint8_t b, read_pod<uint8_t>(What("value", key)));
         if (b > 1) return fail("bool value " + std::to_string(b) + " of key " + quoted(key) + " is neither 0 nor 1");
         return Value(b == 1);
       }
       case ValueType::STRING: {
-        LS_ASSIGN_OR_RETURN(std::string s, read_string("value of key " + quoted(key)));
+        LS_ASSIGN_OR_RETURN(std::string s, read_string(What("value", key)));
         return Value(std::move(s));
       }
       case ValueType::ARRAY: return read_array(depth + 1, key);
@@ -186,7 +201,7 @@ class Parser {
                           std::to_string(opts_.max_nesting) + " (at byte offset " + std::to_string(pos_) + ")");
     }
     LS_ASSIGN_OR_RETURN(ValueType et, read_value_type(key));
-    LS_ASSIGN_OR_RETURN(uint64_t n, read_pod<uint64_t>("array length of key " + quoted(key)));
+    LS_ASSIGN_OR_RETURN(uint64_t n, read_pod<uint64_t>(What("array length", key)));
     if (n > opts_.max_array_items) {
       return Error::limit("array of key " + quoted(key) + " has " + std::to_string(n) + " items, over the limit of " +
                           std::to_string(opts_.max_array_items) + " (at byte offset " + std::to_string(pos_) + ")");
@@ -240,9 +255,10 @@ class Parser {
   }
 
   Status read_tensor_info(File& f, uint64_t i) {
-    LS_ASSIGN_OR_RETURN(std::string name, read_string("name of tensor " + std::to_string(i)));
+    const std::string what = "name of tensor " + std::to_string(i);
+    LS_ASSIGN_OR_RETURN(std::string name, read_string(what));
     const std::string tn = "tensor " + quoted(name);
-    LS_ASSIGN_OR_RETURN(uint32_t n_dims, read_pod<uint32_t>("n_dims of " + tn));
+    LS_ASSIGN_OR_RETURN(uint32_t n_dims, read_pod<uint32_t>(What("n_dims", name, "tensor")));
     if (n_dims > kMaxDims) {
       return fail(tn + ": n_dims " + std::to_string(n_dims) + " > " + std::to_string(kMaxDims));
     }
@@ -250,7 +266,7 @@ class Parser {
     t.ne.resize(n_dims);
     uint64_t product = 1;
     for (uint32_t d = 0; d < n_dims; ++d) {
-      LS_ASSIGN_OR_RETURN(uint64_t ne, read_pod<uint64_t>("dimension of " + tn));
+      LS_ASSIGN_OR_RETURN(uint64_t ne, read_pod<uint64_t>(What("dimension", name, "tensor")));
       if (ne > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
         return fail(tn + ": negative dimension " + std::to_string(static_cast<int64_t>(ne)));
       }
@@ -260,11 +276,11 @@ class Parser {
       }
       t.ne[d] = static_cast<int64_t>(ne);
     }
-    LS_ASSIGN_OR_RETURN(uint32_t type_id, read_pod<uint32_t>("type of " + tn));
+    LS_ASSIGN_OR_RETURN(uint32_t type_id, read_pod<uint32_t>(What("type", name, "tensor")));
     auto tr = type_traits(type_id);
     if (!tr) return fail(tn + ": unknown tensor type " + std::to_string(type_id));
     t.type = tr->type;
-    LS_ASSIGN_OR_RETURN(t.offset, read_pod<uint64_t>("data offset of " + tn));
+    LS_ASSIGN_OR_RETURN(t.offset, read_pod<uint64_t>(What("data offset", name, "tensor")));
 
     const int64_t ne0 = n_dims == 0 ? 1 : t.ne[0];
     if (ne0 % tr->block_size != 0) {
