@@ -1,6 +1,7 @@
-// Property: detokenize(tokenize(x)) == x wherever the tokenizer is lossless. Byte-level BPE keeps
-// every byte (the Qwen2 family normalises to NFC first, so x is compared in NFC); SentencePiece
-// keeps everything once the space it puts in front is dropped again. Inputs: every golden vector
+// Property: detokenize(tokenize(x)) == x wherever the tokenizer is lossless, and the streaming
+// decoder yields the same text in valid UTF-8 chunks. Byte-level BPE keeps every byte (the Qwen2
+// family normalises to NFC first, so x is compared in NFC); SentencePiece keeps everything once
+// the space it puts in front is dropped again. Inputs: every golden vector
 // text plus random Unicode strings from a seeded generator.
 #include <gtest/gtest.h>
 
@@ -89,6 +90,18 @@ TEST_P(RoundTrip, DetokenizeInvertsTokenize) {
     ASSERT_TRUE(ids.ok());
     const std::string want = normalises ? nfc(x) : x;
     ASSERT_EQ(tok->detokenize(*ids), want) << GetParam() << " input '" << x << "'";
+    // Streaming gives the same pieces, chunk by chunk, each chunk valid UTF-8 (it keeps the
+    // SentencePiece leading space: a streamed reply continues a prompt).
+    StreamDecoder stream(*tok);
+    std::string streamed, pieces;
+    for (TokenId id : *ids) pieces += tok->piece(id, false);
+    for (TokenId id : *ids) {
+      const std::string chunk = stream.push(id);
+      ASSERT_TRUE(utf8::is_valid(chunk));
+      streamed += chunk;
+    }
+    streamed += stream.flush();
+    ASSERT_EQ(streamed, utf8::sanitize(pieces)) << GetParam() << " input '" << x << "'";
     ++checked;
   }
   std::printf("ROUNDTRIP %s: %zu inputs exact, %zu left out (bytes without a token)\n", GetParam(),
