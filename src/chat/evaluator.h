@@ -18,7 +18,7 @@ namespace ls::chat {
 struct RenderLimits {
   size_t max_output_bytes = 16u << 20;  // any string the template builds, the output included
   int max_depth = 400;                  // nested statements + expressions + macro calls
-  uint64_t max_steps = 20'000'000;      // statements and expressions evaluated
+  uint64_t max_steps = 5'000'000;       // statements and expressions evaluated (~5 s worst case)
   size_t max_range = 1'000'000;         // elements one range() / repetition may produce
 };
 
