@@ -112,7 +112,8 @@ TEST_P(RoundTrip, DetokenizeInvertsTokenize) {
 INSTANTIATE_TEST_SUITE_P(Lossless, RoundTrip,
                          ::testing::Values("deepseek-r1-qwen", "qwen2.5", "llama-bpe", "gpt-2",
                                            "deepseek-coder", "deepseek-llm", "starcoder",
-                                           "falcon", "mpt", "refact", "llama-spm"),
+                                           "falcon", "mpt", "refact", "gpt-neox", "llama-spm",
+                                           "baichuan", "phi-3"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
