@@ -51,8 +51,11 @@ std::string py_strip(const std::string& s, const Value& chars, bool left, bool r
 Value py_split(const std::string& s, const Value& sep, int64_t maxsplit, bool from_right, const SourcePos& pos);
 std::string py_replace(const std::string& s, const std::string& from, const std::string& to, int64_t count);
 std::string html_escape(const std::string& s);
-std::string ascii_upper(std::string s);
-std::string ascii_lower(std::string s);
+// Python's str.upper()/lower(): full Unicode case mapping.
+std::string to_upper(std::string s);
+std::string to_lower(std::string s);
+// Python printf-style formatting ('%s and %d' % args, the |format filter).
+std::string percent_format(const std::string& fmt, const Value& args, const SourcePos& pos);
 // Error helper: "<fn>: expected <what>, got <type>".
 [[noreturn]] void fail_type(const SourcePos& pos, const std::string& fn, const std::string& what, const Value& got);
 

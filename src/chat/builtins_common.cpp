@@ -1,4 +1,7 @@
 // Argument binding and the Python string operations shared by filters and methods.
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
 
 #include "chat/builtins.h"
@@ -193,13 +196,33 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-std::string ascii_upper(std::string s) {
+namespace {
+
+bool is_ascii(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Full Unicode case mapping (ß → SS, é → É), as Python's str.upper()/lower() do.
+std::string icu_case(const std::string& s, bool upper) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  if (upper) u.toUpper(icu::Locale::getRoot());
+  else u.toLower(icu::Locale::getRoot());
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string to_upper(std::string s) {
+  if (!is_ascii(s)) return icu_case(s, true);
   for (char& c : s)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   return s;
 }
 
-std::string ascii_lower(std::string s) {
+std::string to_lower(std::string s) {
+  if (!is_ascii(s)) return icu_case(s, false);
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;

@@ -627,7 +627,11 @@ Value binary_op(const std::string& op, const Value& a, const Value& b, const Sou
   }
   if (op == "//" || op == "%") {
     if (!nums) {
-      if (op == "%" && a.is_string()) fail_runtime(pos, "printf-style string formatting ('...' % args) is not supported; use ~ or format()");
+      if (op == "%" && a.is_string()) {
+        std::string out = percent_format(a.str(), b, pos);
+        ev.check_size(out.size(), pos);
+        return Value(std::move(out));
+      }
       fail_operands(op, a, b, pos);
     }
     if (ints) {

@@ -60,9 +60,9 @@ Value f_attr(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
 
 Value f_capitalize(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "capitalize", pos).done();
-  std::string s = ascii_lower(display(v));
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return Value(s);
+  const std::u32string u = to_u32(display(v));
+  if (u.empty()) return Value("");
+  return Value(to_upper(from_u32(u.substr(0, 1))) + to_lower(from_u32(u.substr(1))));
 }
 
 Value f_length(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
@@ -88,7 +88,7 @@ Value f_dictsort(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   if (!v.is_dict()) fail_type(pos, "dictsort", "a dict", v);
   const bool by_value = by.is_string() && by.str() == "value";
   std::vector<std::pair<Value, Value>> entries = v.dict_ref().entries();
-  auto key = [&](const Value& x) { return x.is_string() && !case_sensitive ? Value(ascii_lower(x.str())) : x; };
+  auto key = [&](const Value& x) { return x.is_string() && !case_sensitive ? Value(to_lower(x.str())) : x; };
   std::stable_sort(entries.begin(), entries.end(), [&](const auto& x, const auto& y) {
     int c = 0;
     if (!values_compare(key(by_value ? x.second : x.first), key(by_value ? y.second : y.first), c))
@@ -228,12 +228,12 @@ Value f_list(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
 
 Value f_lower(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "lower", pos).done();
-  return Value(ascii_lower(display(v)));
+  return Value(to_lower(display(v)));
 }
 
 Value f_upper(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "upper", pos).done();
-  return Value(ascii_upper(display(v)));
+  return Value(to_upper(display(v)));
 }
 
 Value f_map(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
@@ -361,7 +361,7 @@ Value f_sort(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   ValueList items = seq_of(ev, v, pos);
   auto key = [&](const Value& x) {
     Value k = attribute.is_none() ? x : get_path(ev, x, attribute, pos);
-    return k.is_string() && !case_sensitive ? Value(ascii_lower(k.str())) : k;
+    return k.is_string() && !case_sensitive ? Value(to_lower(k.str())) : k;
   };
   std::stable_sort(items.begin(), items.end(), [&](const Value& x, const Value& y) {
     int c = 0;
@@ -387,21 +387,29 @@ Value f_sum(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   return total;
 }
 
+// Jinja2's title: split at runs of "-", whitespace, "(", "{", "[", "<"; each piece's first
+// character upper-cased, the rest lower-cased.
 Value f_title(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "title", pos).done();
-  std::string s = display(v);
-  bool word_start = true;
-  for (char& c : s) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (letter) {
-      c = word_start ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-                     : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      word_start = false;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '-' || c == '(' || c == '{' || c == '[' || c == '<') {
-      word_start = true;
-    }
+  const std::u32string u = to_u32(display(v));
+  auto is_sep = [](char32_t c) {
+    return c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '(' ||
+           c == '{' || c == '[' || c == '<';
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < u.size()) {
+    size_t j = i;
+    while (j < u.size() && is_sep(u[j])) ++j;
+    out += from_u32(u.substr(i, j - i));
+    if (j >= u.size()) break;
+    size_t k = j + 1;
+    while (k < u.size() && !is_sep(u[k])) ++k;
+    out += to_upper(from_u32(u.substr(j, 1)));
+    out += to_lower(from_u32(u.substr(j + 1, k - j - 1)));
+    i = k;
   }
-  return Value(s);
+  return Value(out);
 }
 
 Value f_tojson(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
@@ -450,7 +458,7 @@ Value f_unique(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   ValueList out, seen;
   for (const Value& item : seq_of(ev, v, pos)) {
     Value k = attribute.is_none() ? item : get_path(ev, item, attribute, pos);
-    if (k.is_string() && !case_sensitive) k = Value(ascii_lower(k.str()));
+    if (k.is_string() && !case_sensitive) k = Value(to_lower(k.str()));
     bool dup = false;
     for (const Value& s : seen) dup = dup || values_equal(s, k);
     if (dup) continue;
@@ -469,7 +477,7 @@ Value minmax(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos, bool 
   if (items.empty()) return Value::undefined("no items in the sequence");
   auto key = [&](const Value& x) {
     Value k = attribute.is_none() ? x : get_path(ev, x, attribute, pos);
-    return k.is_string() && !case_sensitive ? Value(ascii_lower(k.str())) : k;
+    return k.is_string() && !case_sensitive ? Value(to_lower(k.str())) : k;
   };
   size_t best = 0;
   for (size_t i = 1; i < items.size(); ++i) {
@@ -505,6 +513,33 @@ Value f_batch(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   return Value::list(std::move(out));
 }
 
+Value f_center(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
+  ArgReader r(a, "center", pos);
+  const int64_t width = r.get(0, "width", Value(80)).as_int();
+  r.done();
+  const std::string s = display(v);
+  const int64_t len = static_cast<int64_t>(to_u32(s).size());
+  if (width <= len) return Value(s);
+  ev.check_size(static_cast<size_t>(width), pos);
+  // Python's str.center: the odd extra space goes left when the padding is odd and the width odd.
+  const int64_t pad = width - len;
+  const int64_t left = pad / 2 + (pad & width & 1);
+  return Value(std::string(static_cast<size_t>(left), ' ') + s + std::string(static_cast<size_t>(pad - left), ' '));
+}
+
+Value f_format(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
+  if (!a.named.empty() && !a.positional.empty())
+    fail_runtime(pos, "format: use either positional or keyword arguments, not both");
+  Value args;
+  if (!a.named.empty()) {
+    args = Value::dict();
+    for (auto& [k, val] : a.named) args.dict_ref().set(Value(k), val);
+  } else {
+    args = Value::tuple(a.positional);
+  }
+  return Value(percent_format(display(v), args, pos));
+}
+
 Value f_wordcount(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader(a, "wordcount", pos).done();
   return Value(static_cast<int64_t>(py_split(display(v), Value::none(), -1, false, pos).items().size()));
@@ -512,7 +547,7 @@ Value f_wordcount(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
 
 const std::unordered_map<std::string, FilterFn>& table() {
   static const std::unordered_map<std::string, FilterFn> kFilters = {
-      {"abs", f_abs},         {"attr", f_attr},         {"batch", f_batch},       {"capitalize", f_capitalize},
+      {"abs", f_abs},         {"attr", f_attr},         {"batch", f_batch},       {"capitalize", f_capitalize}, {"center", f_center}, {"format", f_format},
       {"count", f_length},    {"d", f_default},         {"default", f_default},   {"dictsort", f_dictsort},
       {"e", f_escape},        {"escape", f_escape},     {"first", f_first},       {"float", f_float},
       {"indent", f_indent},   {"int", f_int},           {"items", f_items},       {"join", f_join},

@@ -90,12 +90,12 @@ bool t_sameas(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
 
 bool t_lower(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   no_args(a, "lower", pos);
-  return v.is_string() && ascii_lower(v.str()) == v.str();
+  return v.is_string() && to_lower(v.str()) == v.str();
 }
 
 bool t_upper(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   no_args(a, "upper", pos);
-  return v.is_string() && ascii_upper(v.str()) == v.str();
+  return v.is_string() && to_upper(v.str()) == v.str();
 }
 
 bool t_filter(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {

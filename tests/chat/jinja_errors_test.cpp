@@ -83,7 +83,9 @@ TEST(JinjaErrors, RuntimeErrorsExplainWhatWentWrong) {
   expect_error("{% set d = {} %}{% set d.x = 1 %}", "only namespace() objects accept");
   expect_error("{{ 'x'|tojson(indent='a', bogus=1) }}", "tojson() got an unexpected keyword argument 'bogus'");
   expect_error("{{ [1, 2]|join(',', 'a', 'b') }}", "join() takes at most 2 argument(s)");
-  expect_error("{{ 'a %s' % 1 }}", "printf-style string formatting");
+  expect_error("{{ 'a %s %s' % 1 }}", "not enough arguments for format string");
+  expect_error("{{ 'a' % 1 }}", "not all arguments converted");
+  expect_error("{{ '%d' % 'x' }}", "a real number is required");
   expect_error("{{ 9223372036854775807 + 1 }}", "integer overflow");
   expect_error("{{ [].pop() }}", "pop from empty list");
   expect_error("{{ nope|tojson }}", "is not JSON serializable");

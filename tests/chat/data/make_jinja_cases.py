@@ -92,6 +92,9 @@ CASES = [
     ("f_indent", "[{{ 'a\\nb\\n\\nc'|indent }}] [{{ 'a\\nb'|indent(2, true) }}] [{{ 'a\\n\\nb'|indent(2, blank=true) }}] [{{ 'a\\nb\\n'|indent('> ') }}]", {}),
     ("f_safe_escape", "{{ '<b>'|e }} {{ '<b>'|escape }} {{ '<b>'|safe }} {{ '<i>'|safe + '<x>' }} {{ '<x>' + '<i>'|safe }} {{ '<i>'|safe ~ '<x>' }}", {}),
     ("f_batch_attr_wordcount", "{{ [1, 2, 3]|batch(2)|list }} {{ [1, 2, 3]|batch(2, 0)|list }} {{ d|attr('a') }} {{ 'one two  three'|wordcount }}", {"d": {"a": 7}}),
+    ("f_unicode_case", "{{ 'éß straße'|upper }} {{ 'ÉÀ ΣΑΣ'|lower }} {{ 'élan vital'|title }} {{ 'éCOLE'|capitalize }} {{ 'hello \\'world\\' (x)-y'|title }} {{ 'straße'.upper() }}", {}),
+    ("f_center_format", "[{{ 'x'|center(5) }}][{{ 'ab'|center(5) }}][{{ 'ab'|center(6) }}][{{ 'abc'|center(2) }}] {{ '%s-%d'|format('a', 3) }} {{ '%(n)s=%(v).2f'|format(n='pi', v=3.14159) }}", {}),
+    ("percent_operator", "{{ '%s and %s' % ('a', 1) }}|{{ '%5.1f|%-4d|%04d|%x|%r|%%' % (2.25, 7, -5, 255, 'q') }}|{{ 'v=%s' % [1, 2] }}|{{ '%+d %e %g' % (3, 12345.678, 0.0001) }}", {}),
     # --- tojson
     ("tojson_default", "{{ v|tojson }}", {"v": {"s": "中\"\\\n\t\u0001", "i": 1, "f": 1.0, "b": True, "n": None, "l": [1, [2, {}], []], "e": {}}}),
     ("tojson_indent", "{{ v|tojson(indent=2) }}|{{ v|tojson(indent='\\t') }}|{{ [1]|tojson(indent=0) }}", {"v": {"a": [1, {"b": None}], "c": {}, "d": []}}),
