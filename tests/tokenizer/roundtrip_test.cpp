@@ -13,6 +13,7 @@
 
 #include "golden_vectors.h"
 #include "test_support.h"
+#include "gguf/gguf_file.h"
 #include "tokenizer/byte_unicode.h"
 #include "tokenizer/tokenizer.h"
 #include "util/utf8.h"
@@ -153,6 +154,35 @@ TEST(Concurrency, SharedTokenizerGivesSameIds) {
     }
     for (auto& t : threads) t.join();
     EXPECT_EQ(mismatches.load(), 0) << vocab;
+  }
+}
+
+}  // namespace
+}  // namespace ls::tok
+
+namespace ls::tok {
+namespace {
+
+// SentencePiece merges word by word when no token can span a word start; a vocabulary with one
+// such token takes the whole-text path. Both must give the same ids on text the extra token
+// cannot match.
+TEST(SpmWords, MergingPerWordChangesNothing) {
+  LS_REQUIRE_ASSET("vocab/ggml-vocab-llama-spm.gguf");
+  auto file = gguf::File::open(ls::test::shared_path("vocab/ggml-vocab-llama-spm.gguf"));
+  ASSERT_TRUE(file.ok());
+  auto per_word = Vocab::from_gguf(*file);
+  auto whole = Vocab::from_gguf(*file);
+  ASSERT_TRUE(per_word.ok() && whole.ok());
+  whole->tokens.push_back("q\xE2\x96\x81q");  // "q▁q" spans a word start
+  whole->types.push_back(TokenType::kNormal);
+  whole->scores.push_back(-1e9f);
+  ASSERT_TRUE(whole->finalize().ok());
+  auto a = Tokenizer::create(std::move(per_word).value());
+  auto b = Tokenizer::create(std::move(whole).value());
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (const std::string& x : inputs("ggml-vocab-llama-spm.gguf")) {
+    if (x.find("q q") != std::string::npos || x.find("q\xE2\x96\x81q") != std::string::npos) continue;
+    ASSERT_EQ(*a->tokenize(x), *b->tokenize(x)) << x;
   }
 }
 
