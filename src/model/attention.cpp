@@ -58,6 +58,13 @@ void attend_exact(const AttentionDims& d, const KvCache& c, int il, int kvh, con
   }
 }
 
+// a * b + c rounded once, as ggml's FMA instructions do: the product is exact in double, and the
+// double sum rounds to the same float except in ties too rare to matter (and far cheaper than a
+// libm fmaf call on CPUs the baseline build cannot assume FMA for).
+inline float fused_madd(float a, float b, float c) {
+  return static_cast<float>(static_cast<double>(a) * static_cast<double>(b) + static_cast<double>(c));
+}
+
 // Online softmax over F16 K/V. `Acc` is the accumulator element: uint16_t (F16, vec path) or
 // float (tiled path); `QT` likewise for the query.
 template <class QT, class Acc>
@@ -94,7 +101,7 @@ void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, con
       vs = std::exp(s - max);
     }
     const auto* v = reinterpret_cast<const uint16_t*>(c.v_row(il, j)) + kvh * d.head_dim_v;
-    for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(std::fma(fp16_to_fp32(v[i]), vs, load(acc[i])));
+    for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(fused_madd(fp16_to_fp32(v[i]), vs, load(acc[i])));
     sum = sum * ms + vs;
   }
   const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
