@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "tokenizer/unicode_props.h"
 #include "util/utf8.h"
@@ -35,6 +36,22 @@ char32_t nfd_first(char32_t c) {
 std::vector<std::string> wordpiece_words(std::string_view text) {
   std::vector<std::string> words(1);
   for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {  // ASCII fast path: same classes as below, without ICU
+      ++i;
+      if (b == ' ' || (b >= '\t' && b <= '\r')) {
+        if (!words.back().empty()) words.emplace_back();
+      } else if (b < 0x20 || b == 0x7F || b == 0) {
+        // control characters are dropped
+      } else if (std::ispunct(b)) {  // ASCII punctuation and symbols are words of their own
+        if (!words.back().empty()) words.emplace_back();
+        words.back().push_back(static_cast<char>(b));
+        words.emplace_back();
+      } else {
+        words.back().push_back(static_cast<char>(std::tolower(b)));
+      }
+      continue;
+    }
     const char32_t c = nfd_first(utf8::decode_one(text, i));
     if (is_whitespace(c)) {
       if (!words.back().empty()) words.emplace_back();

@@ -159,6 +159,9 @@ TEST(WordPiece, BasicTokenizer) {
   EXPECT_EQ(wordpiece_words("Héllo, WORLD!\t你好 a$b"),
             (std::vector<std::string>{"hello", ",", "world", "!", "你", "好", "a", "$", "b"}));
   EXPECT_TRUE(wordpiece_words(" \n\t ").empty());
+  // U+0001 and U+200B (control, format) vanish, U+0085 is whitespace, precomposed accents go.
+  EXPECT_EQ(wordpiece_words("a\x01" "b\xC2\x85" "c\xE2\x80\x8B" "d \xC3\x89T\xC3\xA9"),
+            (std::vector<std::string>{"ab", "cd", "ete"}));
 }
 
 TEST(WordPiece, GreedyLongestMatchAndUnknown) {
