@@ -78,6 +78,7 @@ struct RunStats {
   double max_gen = 0.0;     // ... over the 32 greedy steps
   int matched = 0;          // greedy steps whose argmax equals the golden id, from the start
   int horizon = 0;          // steps that must match
+  int strict_horizon = 0;   // the same with the 0.02 margin floor alone (reported, not asserted)
 };
 
 int argmax_lowest(std::span<const float> logits) {
@@ -120,9 +121,28 @@ RunStats run_against(const std::shared_ptr<const Model>& m, KvType kv, const tes
   }
   // A step whose margin is below the log-prob spread llama.cpp itself shows may fork.
   st.horizon = test::margin_horizon(g, std::max(kMinMargin, tol), static_cast<int>(g.greedy_ids.size()));
-  if (other != nullptr) st.horizon = std::min(st.horizon, test::first_diff(g.greedy_ids, other->greedy_ids));
+  st.strict_horizon = test::margin_horizon(g, kMinMargin, static_cast<int>(g.greedy_ids.size()));
+  if (other != nullptr) {
+    const int part = test::first_diff(g.greedy_ids, other->greedy_ids);
+    st.horizon = std::min(st.horizon, part);
+    st.strict_horizon = std::min(st.strict_horizon, part);
+  }
   return st;
 }
+
+// Per model and setting, over the four prompts.
+struct Summary {
+  int matched = 0, horizon = 0, strict_matched = 0, strict_horizon = 0;
+  double max_delta = 0.0, tol = 0.0;
+  void add(const RunStats& st, double t) {
+    matched += std::min(st.matched, st.horizon);
+    horizon += st.horizon;
+    strict_matched += std::min(st.matched, st.strict_horizon);
+    strict_horizon += st.strict_horizon;
+    max_delta = std::max({max_delta, st.max_prompt, st.max_gen});
+    tol = t;
+  }
+};
 
 void check(const char* stem, const char* prompt, const char* setting, const RunStats& st, double tol) {
   std::printf("PARITY %-18s %-10s %-13s greedy %2d/%2d  max|dlogprob| prompt %.2e gen %.2e  tol %.1e\n",
@@ -144,18 +164,34 @@ TEST_P(Parity, MatchesLlamaCpp) {
     GTEST_SKIP() << "SKIPPED (kernels not available yet): " << m.error().message;
   }
   ASSERT_TRUE(m.ok()) << m.error().message;
+  Summary sum_def, sum_f32, sum_oracle;
   for (const char* p : c.prompts) {
     const std::string dir = test::shared_path(std::string("golden/") + c.stem + "/" + p);
     test::Golden def, f32, oracle;
     ASSERT_TRUE(test::load_golden(dir + ".json", def));
     ASSERT_TRUE(test::load_golden(dir + ".fa-off.kv-f32.json", f32));
-    check(c.stem, p, "f16kv/default", run_against(*m, KvType::kF16, def, &f32, c.tol.vs_default), c.tol.vs_default);
-    check(c.stem, p, "f32kv/fa-off", run_against(*m, KvType::kF32, f32, &def, c.tol.vs_f32), c.tol.vs_f32);
+    const RunStats a = run_against(*m, KvType::kF16, def, &f32, c.tol.vs_default);
+    check(c.stem, p, "f16kv/default", a, c.tol.vs_default);
+    sum_def.add(a, c.tol.vs_default);
+    const RunStats b = run_against(*m, KvType::kF32, f32, &def, c.tol.vs_f32);
+    check(c.stem, p, "f32kv/fa-off", b, c.tol.vs_f32);
+    sum_f32.add(b, c.tol.vs_f32);
     if (c.tol.vs_oracle >= 0.0) {
       ASSERT_TRUE(test::load_golden(dir + ".ideal-f64.json", oracle));
-      check(c.stem, p, "f32kv/oracle", run_against(*m, KvType::kF32, oracle, nullptr, c.tol.vs_oracle), c.tol.vs_oracle);
+      const RunStats o = run_against(*m, KvType::kF32, oracle, nullptr, c.tol.vs_oracle);
+      check(c.stem, p, "f32kv/oracle", o, c.tol.vs_oracle);
+      sum_oracle.add(o, c.tol.vs_oracle);
     }
   }
+  auto line = [](const char* name, const Summary& s) {
+    if (s.horizon == 0 && s.max_delta == 0.0) return std::string();
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  %s greedy %3d/%-3d (0.02-horizon %3d/%-3d) max|d| %.1e (tol %.0e)", name,
+                  s.matched, s.horizon, s.strict_matched, s.strict_horizon, s.max_delta, s.tol);
+    return std::string(buf);
+  };
+  std::printf("SUMMARY %-18s%s%s%s\n", c.stem, line("default:", sum_def).c_str(), line("fa-off/f32:", sum_f32).c_str(),
+              line("oracle:", sum_oracle).c_str());
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
