@@ -6,6 +6,7 @@
 
 #include "kernels/fp16.h"
 #include "kernels/kernels.h"
+#include "model/attention_ops.h"
 
 namespace ls::model {
 
@@ -58,13 +59,6 @@ void attend_exact(const AttentionDims& d, const KvCache& c, int il, int kvh, con
   }
 }
 
-// a * b + c rounded once, as ggml's FMA instructions do: the product is exact in double, and the
-// double sum rounds to the same float except in ties too rare to matter (and far cheaper than a
-// libm fmaf call on CPUs the baseline build cannot assume FMA for).
-inline float fused_madd(float a, float b, float c) {
-  return static_cast<float>(static_cast<double>(a) * static_cast<double>(b) + static_cast<double>(c));
-}
-
 // Online softmax over F16 K/V. `Acc` is the accumulator element: uint16_t (F16, vec path) or
 // float (tiled path); `QT` likewise for the query.
 template <class QT, class Acc>
@@ -79,7 +73,7 @@ void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, con
   }
   std::fill(acc, acc + d.head_dim_v, Acc{0});
   auto load = [](Acc x) { if constexpr (kHalfAcc) return fp16_to_fp32(x); else return x; };
-  auto store = [](float x) { if constexpr (kHalfAcc) return fp32_to_fp16(x); else return x; };
+  const AttentionRowOps& ops = attention_row_ops();
   float sum = 0.0f;
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j <= pos; ++j) {
@@ -88,7 +82,7 @@ void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, con
     if constexpr (kHalfQ) {
       s = dot_f16(d.head_dim_k, k, qc);
     } else {
-      for (int i = 0; i < d.head_dim_k; ++i) s += fp16_to_fp32(k[i]) * qc[i];
+      s = ops.dot_f32_f16(d.head_dim_k, qc, k);
     }
     s *= d.scale;
     float ms = 1.0f;  // rescales what was accumulated when a new maximum appears
@@ -96,12 +90,12 @@ void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, con
     if (s > max) {
       ms = std::exp(max - s);
       max = s;
-      for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(load(acc[i]) * ms);
+      if constexpr (kHalfAcc) ops.scale_f16(d.head_dim_v, acc, ms); else ops.scale_f32(d.head_dim_v, acc, ms);
     } else {
       vs = std::exp(s - max);
     }
     const auto* v = reinterpret_cast<const uint16_t*>(c.v_row(il, j)) + kvh * d.head_dim_v;
-    for (int i = 0; i < d.head_dim_v; ++i) acc[i] = store(fused_madd(fp16_to_fp32(v[i]), vs, load(acc[i])));
+    if constexpr (kHalfAcc) ops.mad_f16(d.head_dim_v, acc, v, vs); else ops.mad_f32(d.head_dim_v, acc, v, vs);
     sum = sum * ms + vs;
   }
   const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
