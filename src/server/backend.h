@@ -103,6 +103,8 @@ class Backend {
   virtual ModelInfo info() const = 0;
   // Whether TokenEvent carries log-probabilities (requests asking for them get 501 otherwise).
   virtual bool supports_logprobs() const { return true; }
+  // Fraction of the KV cache in use, for the localseek_kv_pool_used_ratio gauge; empty: unknown.
+  virtual std::optional<double> kv_used_ratio() const { return std::nullopt; }
 
   virtual Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
                                                 bool parse_special) const = 0;

@@ -105,6 +105,8 @@ RunOutcome GenerationRun::pump(const RunContext& ctx,
     ctx.metrics->prompt_tokens.inc(out.done.usage.prompt_tokens);
     ctx.metrics->generated_tokens.inc(out.done.usage.completion_tokens);
     ctx.metrics->cached_tokens.inc(out.done.usage.cached_tokens);
+    const double prompt = ctx.metrics->prompt_tokens.value();
+    if (prompt > 0) ctx.metrics->prefix_cache_hit_ratio.set(ctx.metrics->cached_tokens.value() / prompt);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "server/connection_probe.h"
@@ -16,6 +17,9 @@ constexpr size_t kMaxHeaderCount = 100;
 constexpr size_t kMaxHeaderBytes = 64 * 1024;
 // Threads for cheap requests (health, metrics, tokenize) besides generations running or queued.
 constexpr int kSpareThreads = 8;
+// Each running or waiting generation holds a worker; beyond this, connections wait unseen in
+// cpp-httplib's own job list instead (still bounded by --queue-max for generation).
+constexpr int kMaxThreads = 1024;
 
 bool is_public(const ServerConfig& cfg, const std::string& path) {
   if (path == "/health" || path == "/ready") return cfg.public_health;
@@ -52,7 +56,7 @@ HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend)
   }
   const int threads = st.config.http_threads > 0
                           ? st.config.http_threads
-                          : st.config.parallel + st.config.queue_max + kSpareThreads;
+                          : std::min(kMaxThreads, st.config.parallel + st.config.queue_max + kSpareThreads);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_->set_payload_max_length(st.config.max_body_bytes);
   http_->set_keep_alive_timeout(5);

@@ -53,8 +53,8 @@ ServerMetrics::ServerMetrics()
                                         "Fraction of the KV cache pool in use (fed by the engine).")
                              .with({})),
       prefix_cache_hit_ratio(registry.gauge("localseek_prefix_cache_hit_ratio",
-                                            "Fraction of prompt tokens found in the prefix cache "
-                                            "(fed by the engine).").with({})) {
+                                            "Fraction of all prompt tokens so far that were "
+                                            "served from the prefix cache.").with({})) {
   // Label-less histograms show up (with zero counts) before the first request.
   time_to_first_token.with({});
   inter_token_latency.with({});

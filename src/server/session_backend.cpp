@@ -67,6 +67,8 @@ class SessionGeneration : public Generation {
         on_token(t);
         return !cancelled_.load();
       });
+      const model::Context& ctx = owner->session_->context();
+      owner->kv_used_.store(ctx.n_ctx() > 0 ? static_cast<double>(ctx.n_past()) / ctx.n_ctx() : 0.0);
       if (!result.ok()) {
         done.reason = FinishReason::kError;
         done.error = result.error().message;

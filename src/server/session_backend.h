@@ -4,6 +4,7 @@
 // cached_tokens. The continuous-batching scheduler replaces this adapter when it lands.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -20,6 +21,7 @@ class SessionBackend : public Backend {
 
   ModelInfo info() const override { return info_; }
   bool supports_logprobs() const override { return false; }
+  std::optional<double> kv_used_ratio() const override { return kv_used_.load(); }
   Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
                                         bool parse_special) const override;
   Result<std::string> detokenize(const std::vector<int32_t>& tokens) const override;
@@ -35,6 +37,7 @@ class SessionBackend : public Backend {
   std::unique_ptr<runtime::Session> session_;
   std::unique_ptr<runtime::Generator> generator_;
   std::mutex run_mu_;  // one generation at a time on the one context
+  std::atomic<double> kv_used_{0};  // updated after each generation (the context is busy during one)
   ModelInfo info_;
 };
 

@@ -48,6 +48,14 @@ class EngineServer {
     if (res->get_header_value("Content-Type") == "text/event-stream") return res->body;
     return json::parse(res->body, nullptr, false);
   }
+  // The value of an unlabelled metric on /metrics (-1 when absent).
+  double metric(const std::string& name) {
+    httplib::Client c("127.0.0.1", port_);
+    auto res = c.Get("/metrics");
+    if (!res) return -1;
+    const auto at = res->body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(res->body.substr(at + name.size() + 2));
+  }
 
  private:
   std::unique_ptr<HttpServer> server_;
@@ -82,6 +90,11 @@ TEST(EngineServer, GreedyCompletionMatchesTheGoldenContinuation) {
   EXPECT_EQ(again["choices"][0]["text"], text);
   EXPECT_GE(again["usage"]["prompt_tokens_details"]["cached_tokens"].get<int>(),
             static_cast<int>(g["prompt_ids"].size()) - 1);
+
+  // Engine-fed gauges: the context holds prompt + output; half of all prompt tokens were cached.
+  const double kv = s.metric("localseek_kv_pool_used_ratio");
+  EXPECT_NEAR(kv, (g["prompt_ids"].size() + n) / 512.0, 2.0 / 512) << kv;
+  EXPECT_GT(s.metric("localseek_prefix_cache_hit_ratio"), 0.3);
 
   body["stream"] = true;
   const std::string sse = s.post("/v1/completions", body.dump());
