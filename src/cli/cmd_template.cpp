@@ -8,6 +8,7 @@
 
 #include "chat/chat_template.h"
 #include "cli/command.h"
+#include "gguf/gguf_file.h"
 #include "util/strings.h"
 
 namespace ls::cli {
@@ -41,8 +42,18 @@ Result<std::tm> parse_now(const std::string& text) {
   return copy;
 }
 
+// A .jinja file, or a GGUF model/vocabulary whose tokenizer.chat_template is used.
+Result<std::string> load_template(const std::string& path) {
+  LS_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  if (text.compare(0, 4, "GGUF") != 0) return text;
+  LS_ASSIGN_OR_RETURN(gguf::File file, gguf::File::open(path));
+  auto source = file.get_string("tokenizer.chat_template");
+  if (!source.ok()) return Error::not_found(path + ": no tokenizer.chat_template in this GGUF");
+  return source;
+}
+
 int run_render(const TemplateOptions& o) {
-  auto source = read_file(o.template_path);
+  auto source = load_template(o.template_path);
   if (!source.ok()) return report_error(source.error().message);
   auto tmpl = chat::ChatTemplate::parse(*source);
   if (!tmpl.ok()) return report_error(o.template_path + ": " + tmpl.error().message);
@@ -88,7 +99,7 @@ int run_check(const std::vector<std::string>& paths, bool json) {
   int failed = 0;
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const std::string& p : paths) {
-    auto source = read_file(p);
+    auto source = load_template(p);
     std::string error;
     if (!source.ok()) error = source.error().message;
     else if (auto t = chat::ChatTemplate::parse(*source); !t.ok()) error = t.error().message;
@@ -109,7 +120,7 @@ const Registrar kTemplate{
        auto check_json = std::make_shared<bool>(false);
        sub.require_subcommand(1);
        CLI::App* render = sub.add_subcommand("render", "Render a template with a conversation and print the prompt");
-       render->add_option("template", o->template_path, "The .jinja file")->required()->check(CLI::ExistingFile);
+       render->add_option("template", o->template_path, "The .jinja file, or a .gguf whose tokenizer.chat_template to use")->required()->check(CLI::ExistingFile);
        render->add_option("context", o->context_path,
                           "JSON file: {messages, add_generation_prompt?, tools?, …} or a golden case "
                           "{context, bos_token, eos_token}")
@@ -121,7 +132,7 @@ const Registrar kTemplate{
        render->add_flag("--no-generation-prompt", o->no_generation_prompt, "Render with add_generation_prompt=false");
        render->add_flag("--json", o->json, "Print {\"rendered\": …} as JSON");
        CLI::App* check = sub.add_subcommand("check", "Parse templates and report the ones this interpreter rejects");
-       check->add_option("templates", *check_paths, "The .jinja files")->required();
+       check->add_option("templates", *check_paths, "The .jinja (or .gguf) files")->required();
        check->add_flag("--json", *check_json, "Print the results as JSON");
        return [o, render, check, check_paths, check_json]() -> int {
          if (render->parsed()) return run_render(*o);

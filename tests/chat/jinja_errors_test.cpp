@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "chat/chat_template.h"
 #include "chat/jinja_template.h"
@@ -186,6 +188,37 @@ TEST(ChatTemplate, RendersWithTheStandardVariables) {
   auto bad = t->render(nlohmann::ordered_json::object(), true, nullptr, "", "");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("'messages' must be an array"), std::string::npos);
+}
+
+TEST(ChatTemplate, OneParsedTemplateRendersConcurrently) {
+  auto t = ChatTemplate::parse(
+      "{% set ns = namespace(n=0) %}{% for m in messages %}{% set ns.n = ns.n + 1 %}"
+      "{{ m.role|upper }}:{{ m.content }}|{% endfor %}{{ ns.n }}{{ messages|tojson }}");
+  ASSERT_TRUE(t.ok());
+  std::vector<std::string> results(8);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < results.size(); ++k) {
+    threads.emplace_back([&, k] {
+      nlohmann::ordered_json msgs = nlohmann::ordered_json::array();
+      for (size_t i = 0; i <= k; ++i) msgs.push_back({{"role", "user"}, {"content", std::to_string(i)}});
+      for (int rep = 0; rep < 50; ++rep) {
+        auto r = t->render(msgs, false, nullptr, "", "");
+        results[k] = r.ok() ? *r : "error: " + r.error().message;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (size_t k = 0; k < results.size(); ++k) {
+    std::string want;
+    std::string json = "[";
+    for (size_t i = 0; i <= k; ++i) {
+      want += "USER:" + std::to_string(i) + "|";
+      if (i) json += ", ";
+      json += "{\"role\": \"user\", \"content\": \"" + std::to_string(i) + "\"}";
+    }
+    want += std::to_string(k + 1) + json + "]";
+    EXPECT_EQ(results[k], want);
+  }
 }
 
 TEST(ChatTemplate, InjectableClockFeedsStrftimeNow) {

@@ -46,6 +46,19 @@ TEST(TemplateCli, RenderReportsTheTemplatesOwnError) {
   EXPECT_NE(r.out.find("TemplateError: System role not supported"), std::string::npos) << r.out;
 }
 
+TEST(TemplateCli, RenderUsesTheTemplateInsideAGguf) {
+  LS_REQUIRE_ASSET("vocab/ggml-vocab-deepseek-r1-qwen.gguf");
+  const std::string ctx = ::testing::TempDir() + "/template_cli_ctx.json";
+  std::ofstream(ctx) << R"({"messages": [{"role": "user", "content": "Hi"}], "add_generation_prompt": true})";
+  const auto r = run("template render --bos '<s>' " + quote(test::shared_path("vocab/ggml-vocab-deepseek-r1-qwen.gguf")) +
+                     " " + quote(ctx));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "<s><｜User｜>Hi<｜Assistant｜>");
+  const auto none = run("template check " + quote(test::shared_path("vocab/ggml-vocab-bert-bge.gguf")));
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.out.find("no tokenizer.chat_template"), std::string::npos) << none.out;
+}
+
 TEST(TemplateCli, CheckParsesEverySharedTemplate) {
   LS_REQUIRE_ASSET("templates");
   std::string args = "template check";
