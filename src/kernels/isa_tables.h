@@ -12,5 +12,6 @@ using KernelTable = TypeKernels[kTypeSlots];
 // Override the entries this ISA speeds up; the table arrives filled with the next lower ISA.
 void specialise_avx2(KernelTable& table);
 void specialise_avx512(KernelTable& table);
+void specialise_avx512vnni(KernelTable& table);
 
 }  // namespace ls::kernels

@@ -47,7 +47,8 @@ bool cpu_has(Isa isa) {
   switch (isa) {
     case Isa::kScalar: return true;
     case Isa::kAvx2: return f.avx2 && f.fma && f.f16c;
-    case Isa::kAvx512: return f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+    case Isa::kAvx512: return f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl;
+    case Isa::kAvx512Vnni: return cpu_has(Isa::kAvx512) && f.avx512vnni;
   }
   return false;
 }
@@ -76,6 +77,7 @@ struct Tables {
       std::copy(std::begin(by_isa[i - 1]), std::end(by_isa[i - 1]), std::begin(by_isa[i]));
       if (isa == Isa::kAvx2) specialise_avx2(by_isa[i]);
       if (isa == Isa::kAvx512) specialise_avx512(by_isa[i]);
+      if (isa == Isa::kAvx512Vnni) specialise_avx512vnni(by_isa[i]);
       available[i] = true;
       best = isa;
     }
@@ -95,6 +97,7 @@ std::string_view isa_name(Isa isa) {
     case Isa::kScalar: return "scalar";
     case Isa::kAvx2: return "avx2";
     case Isa::kAvx512: return "avx512";
+    case Isa::kAvx512Vnni: return "avx512vnni";
   }
   return "?";
 }

@@ -15,8 +15,10 @@ namespace ls::kernels {
 
 using gguf::GgmlType;
 
-enum class Isa : uint8_t { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
-inline constexpr int kIsaCount = 3;
+// Each ISA builds on the one before it: AVX2 = AVX2+FMA+F16C; AVX-512 = AVX-512 F/BW/VL on top;
+// AVX-512 VNNI adds vpdpbusd for the int8 dot products.
+enum class Isa : uint8_t { kScalar = 0, kAvx2 = 1, kAvx512 = 2, kAvx512Vnni = 3 };
+inline constexpr int kIsaCount = 4;
 std::string_view isa_name(Isa isa);
 
 // Converts n values (a multiple of the block size) of a row.

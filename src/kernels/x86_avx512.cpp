@@ -1,5 +1,5 @@
-// AVX-512 (F, BW, VL, VNNI) kernels: the shared x86 source compiled with AVX-512 enabled, so int8
-// dot products use vpdpbusd and the compiler may use the wider register file.
+// AVX-512 (F, BW, VL) kernels: the shared x86 source compiled with AVX-512 enabled (512-bit paths
+// where the source has them, and the wider register file).
 #define LS_ISA_NS avx512
 #include "kernels/x86_kernels.inc"
 

@@ -14,6 +14,7 @@
 #include "kernels/blocks.h"
 #include "kernels/fp16.h"
 #include "kernels/kernels.h"
+#include "util/cpu_features.h"
 
 namespace ls::kernels {
 namespace {
@@ -209,6 +210,22 @@ TEST(Quant, DotTileEqualsVecDotPerToken) {
     }
   }
   if (compared == 0) GTEST_SKIP() << "no tiled kernels on this CPU";
+}
+
+// The dispatch follows the CPU: every ISA the CPU has (and the build compiled) is available, each
+// on top of the one below it, and the default is the best of them.
+TEST(Dispatch, ChoosesTheBestIsaTheCpuHas) {
+  const std::vector<Isa> isas = available_isas();
+  ASSERT_FALSE(isas.empty());
+  for (size_t i = 0; i < isas.size(); ++i) EXPECT_EQ(static_cast<int>(isas[i]), static_cast<int>(i));
+  EXPECT_EQ(best_isa(), isas.back());
+  EXPECT_EQ(kernels(GgmlType::Q4_K), kernels_for(GgmlType::Q4_K, best_isa()));
+#if defined(__x86_64__)
+  const CpuFeatures& f = cpu_features();
+  EXPECT_EQ(isa_available(Isa::kAvx2), f.avx2 && f.fma && f.f16c);
+  EXPECT_EQ(isa_available(Isa::kAvx512Vnni), isa_available(Isa::kAvx512) && f.avx512vnni);
+#endif
+  std::printf("CPU: %s; kernels: %s\n", cpu_features().summary().c_str(), std::string(isa_name(best_isa())).c_str());
 }
 
 TEST(Quant, TableDescribesGgmlLayouts) {
