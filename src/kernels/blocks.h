@@ -86,13 +86,22 @@ static inline void k4_scale_min(int j, const uint8_t* q, uint8_t* sc, uint8_t* m
   }
 }
 
-// The 16 signed 6-bit scales of a Q3_K super-block, unpacked (values -32..31).
+// The 16 signed 6-bit scales of a Q3_K super-block, unpacked (values -32..31). Scale j has its low
+// 4 bits in the low (j < 8) or high (j >= 8) nibble of byte j % 8, and its top 2 bits at bit
+// 2 * (j / 4) of byte 8 + j % 4; done four scales at a time in 32-bit words.
 static inline void q3k_scales(const uint8_t* packed, int8_t out[16]) {
-  for (int j = 0; j < 16; ++j) {
-    const int low = j < 8 ? packed[j] & 0xF : packed[j - 8] >> 4;
-    const int high = (packed[8 + j % 4] >> (2 * (j / 4))) & 3;
-    out[j] = static_cast<int8_t>((low | (high << 4)) - 32);
-  }
+  uint32_t w[3];
+  __builtin_memcpy(w, packed, 12);
+  const uint32_t low4 = 0x0F0F0F0Fu, low2 = 0x03030303u;
+  const uint32_t words[4] = {
+      (w[0] & low4) | (((w[2] >> 0) & low2) << 4),
+      (w[1] & low4) | (((w[2] >> 2) & low2) << 4),
+      ((w[0] >> 4) & low4) | (((w[2] >> 4) & low2) << 4),
+      ((w[1] >> 4) & low4) | (((w[2] >> 6) & low2) << 4),
+  };
+  uint8_t bytes[16];
+  __builtin_memcpy(bytes, words, 16);
+  for (int j = 0; j < 16; ++j) out[j] = static_cast<int8_t>(bytes[j] - 32);
 }
 
 }  // namespace ls::kernels
