@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "kb/knowledge_base.h"
 #include "server/backend_factory.h"
 #include "server/http_server.h"
 #include "server/session_backend.h"
@@ -84,7 +85,14 @@ int run_serve(ServeFlags& f) {
   }
 
 
-  server::HttpServer http(cfg, backend);
+  std::shared_ptr<kb::KnowledgeBase> knowledge;
+  if (!cfg.data_dir.empty()) {
+    auto k = kb::KnowledgeBase::open(cfg.data_dir);
+    if (!k.ok()) return report_error(k.error().message);
+    knowledge = std::move(k).value();
+  }
+
+  server::HttpServer http(cfg, backend, knowledge);
   auto port = http.bind();
   if (!port.ok()) return report_error(port.error().message);
   std::printf("localseek: listening on http://%s:%d (%s)\n", cfg.host.c_str(), *port,
@@ -149,7 +157,8 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
   sub.add_option("--reasoning-format", f->reasoning_format,
                  "Default split of <think>: deepseek (reasoning_content) or none (raw text)")
       ->capture_default_str();
-  sub.add_option("--data", c.data_dir, "Knowledge base folder");
+  sub.add_option("--data", c.data_dir, "Knowledge base folder (as `localseek kb --data`)")
+      ->capture_default_str();
   sub.add_option("--http-threads", c.http_threads, "HTTP worker threads (0: parallel+queue+8)")
       ->capture_default_str()->check(CLI::Range(0, 4096));
   return [f] { return run_serve(*f); };

@@ -23,7 +23,7 @@ constexpr int kMaxThreads = 1024;
 
 bool is_public(const ServerConfig& cfg, const std::string& path) {
   if (path == "/health" || path == "/ready") return cfg.public_health;
-  if (path == "/metrics") return cfg.public_metrics;
+  if (path == "/metrics") return cfg.public_metrics;  // everything else (kb, /search too) needs a key
   return false;
 }
 
@@ -42,8 +42,9 @@ ApiError status_error(int status, const httplib::Request& req) {
 
 }  // namespace
 
-HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend)
-    : state_(std::make_unique<ServerState>(std::move(config), std::move(backend))),
+HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend,
+                       std::shared_ptr<kb::KnowledgeBase> kb)
+    : state_(std::make_unique<ServerState>(std::move(config), std::move(backend), std::move(kb))),
       http_(std::make_unique<httplib::Server>()) {
   ServerState& st = *state_;
   st.queue.on_change([&m = st.metrics](int running, int waiting) {
@@ -63,6 +64,7 @@ HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend)
   install_hooks();
   add_system_routes(*http_, st);
   add_generation_routes(*http_, st);
+  add_kb_routes(*http_, st);
 }
 
 HttpServer::~HttpServer() { stop(); }

@@ -18,8 +18,9 @@ namespace ls::server {
 
 class HttpServer {
  public:
-  // `backend` may be null (--no-model): generation endpoints then answer 503.
-  HttpServer(ServerConfig config, std::shared_ptr<Backend> backend);
+  // `backend` may be null (--no-model): generation endpoints then answer 503; likewise `kb`.
+  HttpServer(ServerConfig config, std::shared_ptr<Backend> backend,
+             std::shared_ptr<kb::KnowledgeBase> kb = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -11,5 +11,7 @@ namespace ls::server {
 void add_system_routes(httplib::Server& http, ServerState& state);
 // /v1/chat/completions and /v1/completions.
 void add_generation_routes(httplib::Server& http, ServerState& state);
+// /v1/kb/{collection}/documents…, /v1/kb/collections, /search.
+void add_kb_routes(httplib::Server& http, ServerState& state);
 
 }  // namespace ls::server

@@ -22,7 +22,7 @@ struct ServerConfig {
   double timeout_seconds = 600;  // per generation request, queue wait included
   double drain_seconds = 30;     // how long shutdown waits for running requests
   int http_threads = 0;          // 0: parallel + queue_max + a margin for cheap endpoints
-  std::string data_dir;          // knowledge base folder
+  std::string data_dir = "./localseek-data";  // knowledge base folder; empty: none
   ReasoningFormat reasoning_format = ReasoningFormat::kDeepseek;
   // Sampling when the request sets none: DeepSeek-R1's recommendation.
   double default_temperature = 0.6;

@@ -1,10 +1,11 @@
-// What every route handler shares: the configuration, the engine (null with --no-model), metrics,
-// the admission queue, access control and the draining flag.
+// What every route handler shares: the configuration, the engine (null with --no-model), the
+// knowledge base, metrics, the admission queue, access control and the draining flag.
 #pragma once
 
 #include <atomic>
 #include <memory>
 
+#include "kb/knowledge_base.h"
 #include "server/access_control.h"
 #include "server/admission_queue.h"
 #include "server/backend.h"
@@ -14,15 +15,17 @@
 namespace ls::server {
 
 struct ServerState {
-  explicit ServerState(ServerConfig c, std::shared_ptr<Backend> b)
+  ServerState(ServerConfig c, std::shared_ptr<Backend> b, std::shared_ptr<kb::KnowledgeBase> k)
       : config(std::move(c)),
         backend(std::move(b)),
+        kb(std::move(k)),
         queue(config.parallel, config.queue_max),
         keys(config.api_keys),
         cors(config.cors_origins) {}
 
   ServerConfig config;
   std::shared_ptr<Backend> backend;
+  std::shared_ptr<kb::KnowledgeBase> kb;  // null: knowledge-base endpoints answer 503
   ServerMetrics metrics;
   AdmissionQueue queue;
   ApiKeys keys;

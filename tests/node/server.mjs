@@ -12,7 +12,8 @@ export async function startServer(script, extraArgs = []) {
   const dir = mkdtempSync(path.join(tmpdir(), 'localseek-node-'));
   const scriptPath = path.join(dir, 'script.json');
   writeFileSync(scriptPath, JSON.stringify(script));
-  const proc = spawn(binary, ['serve', '--backend', `scripted:${scriptPath}`, '--port', '0', ...extraArgs],
+  const proc = spawn(binary, ['serve', '--backend', `scripted:${scriptPath}`, '--port', '0',
+                      '--data', path.join(dir, 'kb'), ...extraArgs],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

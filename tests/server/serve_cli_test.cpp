@@ -129,7 +129,8 @@ TEST(ServeCli, BadBackendSpecIsAClearError) {
 }
 
 TEST(ServeCli, NoModelServesHealthAndStopsOnSigterm) {
-  Child c({ls::test::binary(), "serve", "--no-model", "--port", "0"});
+  const fs::path dir = temp_dir("nomodel");
+  Child c({ls::test::binary(), "serve", "--no-model", "--port", "0", "--data", (dir / "kb").string()});
   const std::string port = c.wait_for(kListening);
   ASSERT_FALSE(port.empty()) << c.output();
   httplib::Client http("127.0.0.1", std::stoi(port));
@@ -137,15 +138,25 @@ TEST(ServeCli, NoModelServesHealthAndStopsOnSigterm) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(http.Get("/ready")->status, 200);
+  // The knowledge base works without a model.
+  auto up = http.Post("/v1/kb/notes/documents", R"({"id":"d","text":"Aspirin lowers fever."})",
+                      "application/json");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 201) << up->body;
+  auto hits = http.Post("/search", R"({"query":"fever","collection":"notes"})", "application/json");
+  ASSERT_TRUE(hits);
+  EXPECT_NE(hits->body.find("Aspirin"), std::string::npos) << hits->body;
   c.signal(SIGTERM);
   EXPECT_EQ(c.wait_exit(), 0) << c.output();
   EXPECT_NE(c.output().find("stopped"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "kb"));
+  fs::remove_all(dir);
 }
 
 TEST(ServeCli, ServesAModelFileAndStopsOnSigint) {
   LS_REQUIRE_ASSET("models/scifact-lm-q8_0.gguf");
   Child c({ls::test::binary(), "serve", "-m", ls::test::shared_path("models/scifact-lm-q8_0.gguf"),
-           "--port", "0", "--threads", "1"});
+           "--port", "0", "--threads", "1", "--data", (temp_dir("model") / "kb").string()});
   const std::string port = c.wait_for(kListening, 30000ms);
   ASSERT_FALSE(port.empty()) << c.output();
   httplib::Client http("127.0.0.1", std::stoi(port));
@@ -161,6 +172,7 @@ TEST(ServeCli, ServesAModelFileAndStopsOnSigint) {
   c.signal(SIGINT);
   EXPECT_EQ(c.wait_exit(), 0) << c.output();
   EXPECT_NE(c.output().find("stopped"), std::string::npos) << c.output();
+  fs::remove_all(temp_dir("model"));
 }
 
 TEST(ServeCli, PrometheusScrapesTheServer) {
@@ -171,7 +183,7 @@ TEST(ServeCli, PrometheusScrapesTheServer) {
   const fs::path dir = temp_dir("prom");
   std::ofstream(dir / "script.json") << R"({"model":"scripted","reply":"ok"})";
   Child server({ls::test::binary(), "serve", "--backend", "scripted:" + (dir / "script.json").string(),
-                "--port", "0"});
+                "--port", "0", "--data", (dir / "kb").string()});
   const std::string port = server.wait_for(kListening);
   ASSERT_FALSE(port.empty()) << server.output();
   httplib::Client http("127.0.0.1", std::stoi(port));

@@ -17,11 +17,12 @@ namespace ls::server::test {
 
 class TestServer {
  public:
-  explicit TestServer(ServerConfig config = {}, Script script = {}, bool with_model = true) {
+  explicit TestServer(ServerConfig config = {}, Script script = {}, bool with_model = true,
+                      std::shared_ptr<kb::KnowledgeBase> knowledge = nullptr) {
     config.host = "127.0.0.1";
     config.port = 0;
     if (with_model) backend_ = std::make_shared<ScriptedBackend>(std::move(script));
-    server_ = std::make_unique<HttpServer>(config, backend_);
+    server_ = std::make_unique<HttpServer>(config, backend_, std::move(knowledge));
     auto port = server_->bind();
     if (!port.ok()) throw std::runtime_error(port.error().message);
     port_ = *port;
