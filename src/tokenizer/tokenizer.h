@@ -2,6 +2,14 @@
 // cut out first (control tokens only when asked, user-defined ones always), the remaining text
 // goes through the model's algorithm (byte-level BPE, SentencePiece BPE or WordPiece), and BOS/EOS
 // (or [CLS]/[SEP]) are added as the metadata says. Thread-safe: one Tokenizer serves all requests.
+//
+// Deliberate differences from llama.cpp (both only for input llama.cpp's own tests never use):
+// - invalid UTF-8 given to byte-level BPE becomes U+FFFD per maximal invalid subsequence
+//   (util/utf8.h), where llama.cpp writes one U+FFFD per bad byte and accepts overlong forms;
+//   SentencePiece keeps invalid bytes as byte tokens, exactly like llama.cpp;
+// - vocabularies whose tokenizer.json normalises to NFC (the Qwen2 family) get NFC text, as the
+//   Hugging Face tokenizer does; llama.cpp skips that step, so text that is not in NFC (rare:
+//   decomposed accents) tokenizes differently there.
 #pragma once
 
 #include <memory>
