@@ -139,9 +139,9 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
   sub.add_option("--api-key-file", f->api_key_files, "File with one API key per line")
       ->check(CLI::ExistingFile);
   sub.add_flag("--public-health,!--no-public-health", c.public_health,
-               "Serve /health and /ready without a key")->capture_default_str();
+               "/health and /ready need no key (default); --no-public-health: they do");
   sub.add_flag("--public-metrics,!--no-public-metrics", c.public_metrics,
-               "Serve /metrics without a key")->capture_default_str();
+               "/metrics needs no key (default); --no-public-metrics: it does");
   sub.add_option("--cors-origin", c.cors_origins,
                  "Allow browser requests from this origin (repeatable, * for any)");
   sub.add_option("--max-body", c.max_body_bytes, "Largest request body in bytes (413 beyond)")
