@@ -20,7 +20,7 @@ struct ModelFlags {
 
   void add(CLI::App& sub, bool with_template) {
     sub.add_option("-m,--model", model, "GGUF model file")->required()->check(CLI::ExistingFile);
-    sub.add_option("--ctx", ctx, "Context size in tokens (default: the model's context_length)")
+    sub.add_option("--ctx", ctx, "Context size in tokens (default: the model's context_length, at most 4096)")
         ->check(CLI::Range(1, 1 << 24));
     sub.add_option("-t,--threads", threads, "Threads (default: the CPUs available)")->check(CLI::Range(1, 1024));
     sub.add_option("--kv", kv, "KV cache type: f16 (default, as llama.cpp) or f32")
@@ -36,6 +36,7 @@ struct ModelFlags {
     runtime::SessionOptions o;
     o.model_path = model;
     o.context.n_ctx = ctx;
+    o.context.default_ctx_cap = 4096;  // a 128k-token model would otherwise reserve GBs of KV cache
     o.context.n_threads = threads;
     o.context.kv_type = kv == "f32" ? model::KvType::kF32 : model::KvType::kF16;
     o.chat_template_path = chat_template;

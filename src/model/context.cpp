@@ -40,7 +40,8 @@ int default_threads(uint64_t weight_bytes) {
 Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> model,
                                                  const ContextOptions& opts) {
   const HParams& hp = model->hparams();
-  const int n_ctx = opts.n_ctx > 0 ? opts.n_ctx : hp.n_ctx_train;
+  int n_ctx = opts.n_ctx > 0 ? opts.n_ctx : hp.n_ctx_train;
+  if (opts.n_ctx <= 0 && opts.default_ctx_cap > 0) n_ctx = std::min(n_ctx, opts.default_ctx_cap);
   if (opts.n_ctx < 0 || n_ctx > (1 << 24)) {
     return Error::invalid("context size " + std::to_string(opts.n_ctx) + " is out of range (1.." +
                           std::to_string(1 << 24) + ")");

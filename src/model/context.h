@@ -17,7 +17,8 @@
 namespace ls::model {
 
 struct ContextOptions {
-  int n_ctx = 0;      // 0: the model's context_length
+  int n_ctx = 0;      // 0: the model's context_length, capped at default_ctx_cap
+  int default_ctx_cap = 0;  // 0: no cap
   int n_batch = 512;  // prompt tokens per forward batch (capped at n_ctx)
   KvType kv_type = KvType::kF16;
   bool check_memory = true;  // refuse when weights + KV + scratch exceed available memory

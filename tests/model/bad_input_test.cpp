@@ -83,6 +83,12 @@ TEST(BadInput, TinyFileLoadsAndRuns) {
   auto logits = (*ctx)->eval(ids);
   ASSERT_TRUE(logits.ok());
   EXPECT_EQ(logits->size(), 16u);
+  EXPECT_EQ((*ctx)->n_ctx(), 64);  // context_length
+  ContextOptions capped;
+  capped.default_ctx_cap = 16;
+  EXPECT_EQ((*Context::create(*m, capped))->n_ctx(), 16);
+  capped.n_ctx = 100;  // an explicit size wins over the cap and the file's value
+  EXPECT_EQ((*Context::create(*m, capped))->n_ctx(), 100);
 }
 
 TEST(BadInput, UnknownArchitectureListsSupported) {
