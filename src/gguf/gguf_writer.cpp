@@ -116,6 +116,17 @@ Status Writer::add_tensor_ref(const std::string& name, GgmlType type, std::vecto
   return {};
 }
 
+Status Writer::add_tensor_deferred(const std::string& name, GgmlType type, std::vector<int64_t> ne) {
+  uint64_t product = 1;
+  for (int64_t d : ne) product *= d < 0 ? 0 : static_cast<uint64_t>(d);
+  const int64_t ne0 = ne.empty() ? 1 : ne[0];
+  const auto rb = row_bytes(type, ne0);
+  const uint64_t nbytes = rb && ne0 > 0 ? *rb * (product / static_cast<uint64_t>(ne0)) : 0;
+  LS_TRY(add_tensor_ref(name, type, std::move(ne), nullptr, nbytes));
+  tensors_.back().deferred = true;
+  return {};
+}
+
 uint64_t Writer::header(std::vector<uint8_t>& out) const {
   // An explicit general.alignment key wins; a non-default constructor alignment adds the key.
   uint64_t align = alignment_;
@@ -159,13 +170,17 @@ std::vector<uint8_t> Writer::to_bytes() const {
   const uint64_t align = header(out);
   Sink s{out};
   for (const auto& t : tensors_) {
-    s.raw(t.ref != nullptr ? t.ref : t.owned.data(), t.nbytes);
+    if (t.deferred) {
+      out.resize(out.size() + t.nbytes, 0);  // no source here: deferred tensors read as zeros
+    } else {
+      s.raw(t.ref != nullptr ? t.ref : t.owned.data(), t.nbytes);
+    }
     out.resize(out.size() + pad_to(t.nbytes, align), 0);
   }
   return out;
 }
 
-Status Writer::write(const std::string& path) const {
+Status Writer::write(const std::string& path, const TensorSource& source) const {
   for (const auto& [k, v] : kv_) {
     if (!homogeneous(v)) return Error::invalid(path + ": metadata key '" + k + "': array items differ from its element type");
   }
@@ -177,9 +192,24 @@ Status Writer::write(const std::string& path) const {
   static const uint8_t kZeros[4096] = {};
   auto put = [&](const void* p, size_t n) { return n == 0 || std::fwrite(p, 1, n, f) == n; };
   bool ok = put(head.data(), head.size());
-  for (const auto& t : tensors_) {
+  Status produced;
+  std::vector<uint8_t> buffer;
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    const PendingTensor& t = tensors_[i];
     if (!ok) break;
-    ok = put(t.ref != nullptr ? t.ref : t.owned.data(), t.nbytes);
+    if (t.deferred) {
+      buffer.clear();
+      if (!source) {
+        produced = Error::invalid("tensor '" + t.name + "' is deferred but write() was given no source");
+      } else if (produced = source(i, buffer); produced.ok() && buffer.size() != t.nbytes) {
+        produced = Error::invalid("tensor '" + t.name + "': the source gave " + std::to_string(buffer.size()) +
+                                  " bytes, the shape and type need " + std::to_string(t.nbytes));
+      }
+      if (!produced.ok()) break;
+      ok = put(buffer.data(), t.nbytes);
+    } else {
+      ok = put(t.ref != nullptr ? t.ref : t.owned.data(), t.nbytes);
+    }
     for (uint64_t pad = pad_to(t.nbytes, align); ok && pad > 0;) {
       const size_t n = pad < sizeof kZeros ? static_cast<size_t>(pad) : sizeof kZeros;
       ok = put(kZeros, n);
@@ -188,6 +218,11 @@ Status Writer::write(const std::string& path) const {
   }
   ok = ok && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
   const int err = errno;
+  if (!produced.ok()) {
+    std::fclose(f);
+    std::remove(tmp.c_str());
+    return produced;
+  }
   if (std::fclose(f) != 0 || !ok) {
     std::remove(tmp.c_str());
     return Error::io(tmp + ": cannot write: " + std::strerror(err));
