@@ -29,19 +29,27 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// Best-of-N wall time of fn, with at least min_total seconds spent overall.
+struct Timing {
+  double best = 1e30;  // fastest single call: least disturbed by other load (compute-bound work)
+  double mean = 0;     // average call: what a stream of calls really gets from memory
+};
+
+// Times fn at least min_reps times and for at least min_total seconds.
 template <class F>
-double best_time(F&& fn, int min_reps, double min_total) {
-  double best = 1e30, total = 0;
-  for (int rep = 0; rep < min_reps || total < min_total; ++rep) {
+Timing time_calls(F&& fn, int min_reps, double min_total) {
+  Timing r;
+  double total = 0;
+  int reps = 0;
+  for (; reps < min_reps || total < min_total; ++reps) {
     const auto t0 = Clock::now();
     fn();
     const double t = seconds_since(t0);
-    best = std::min(best, t);  // best single call, i.e. least disturbed by other load
+    r.best = std::min(r.best, t);
     total += t;
-    if (rep > 400) break;
+    if (reps > 400) break;
   }
-  return best;
+  r.mean = total / (reps + (reps > 400 ? 1 : 0));
+  return r;
 }
 
 // Streaming read of a buffer much larger than the caches, split over the pool.
@@ -50,7 +58,7 @@ double read_bandwidth(ls::ThreadPool& pool, int threads) {
   static std::vector<uint64_t> buf(bytes / 8, 1);
   std::vector<uint64_t> sums(64 * 8, 0);
   const size_t per = buf.size() / static_cast<size_t>(threads);
-  const double t = best_time(
+  const double t = time_calls(
       [&] {
         pool.parallel_for(threads, [&](int task, int) {
           // 128-bit loads (baseline x86-64) into 8 independent accumulators: enough in flight that
@@ -66,7 +74,7 @@ double read_bandwidth(ls::ThreadPool& pool, int threads) {
           sums[static_cast<size_t>(task) * 8] = s0 + s1 + s2 + s3;
         });
       },
-      3, 0.5);
+      3, 0.5).mean;
   return static_cast<double>(per * static_cast<size_t>(threads) * 8) / t / 1e9;
 }
 
@@ -126,11 +134,12 @@ int main(int argc, char** argv) {
   ls::kernels::MatmulScratch scratch;
   std::vector<float> y(static_cast<size_t>(n_out * n_tokens));
 
-  std::printf("\nDecode: y = W x, W %lld x %lld (n_out x n_in), GB/s of weights streamed (ms per call)\n",
+  std::printf("\nDecode: y = W x, W %lld x %lld (n_out x n_in), GB/s of weights streamed:\n"
+              "best call / mean over the run (on a shared machine the mean also counts time the thread was not scheduled)\n",
               static_cast<long long>(n_out), static_cast<long long>(n_in));
   std::printf("%-6s %9s", "type", "MiB");
   for (Isa isa : isas) {
-    for (int t = 1; t <= max_threads; ++t) std::printf(" %13s", (std::string(ls::kernels::isa_name(isa)) + "/" + std::to_string(t) + "t").c_str());
+    for (int t = 1; t <= max_threads; ++t) std::printf(" %15s", (std::string(ls::kernels::isa_name(isa)) + "/" + std::to_string(t) + "t").c_str());
   }
   std::printf("\n");
 
@@ -169,13 +178,13 @@ int main(int argc, char** argv) {
         opt.isa = isa;
         size_t next = 0;
         ls::kernels::WeightMatrix m = p.m;
-        const double sec = best_time(
+        const Timing tm = time_calls(
             [&] {
               m.data = p.copies[next++ % p.copies.size()].data();
               (void)ls::kernels::matmul(m, x.data(), 1, y.data(), scratch, pools[t - 1].get(), opt);
             },
             3 * static_cast<int>(p.copies.size()), 0.3);
-        std::printf("   %5.1f (%4.1f)", bytes / sec / 1e9, sec * 1e3);
+        std::printf("   %5.1f / %4.1f", bytes / tm.best / 1e9, bytes / tm.mean / 1e9);
       }
     }
     std::printf("\n");
@@ -183,7 +192,7 @@ int main(int argc, char** argv) {
   }
 
   if (prefill) {
-    std::printf("\nPrefill: %lld tokens, GFLOP/s (2 * n_in * n_out * tokens / time)\n", static_cast<long long>(n_tokens));
+    std::printf("\nPrefill: %lld tokens, GFLOP/s (2 * n_in * n_out * tokens / fastest call)\n", static_cast<long long>(n_tokens));
     std::printf("%-6s", "type");
     for (Isa isa : isas) {
       for (int t = 1; t <= max_threads; ++t) std::printf(" %11s", (std::string(ls::kernels::isa_name(isa)) + "/" + std::to_string(t) + "t").c_str());
@@ -197,7 +206,7 @@ int main(int argc, char** argv) {
         for (int t = 1; t <= max_threads; ++t) {
           ls::kernels::MatmulOptions opt;
           opt.isa = isa;
-          const double sec = best_time([&] { (void)ls::kernels::matmul(p.m, x.data(), n_tokens, y.data(), scratch, pools[t - 1].get(), opt); }, 1, 0.5);
+          const double sec = time_calls([&] { (void)ls::kernels::matmul(p.m, x.data(), n_tokens, y.data(), scratch, pools[t - 1].get(), opt); }, 1, 0.5).best;
           std::printf(" %11.1f", flops / sec / 1e9);
           std::fflush(stdout);
         }
