@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/cmd_eval_rag.h"
 #include "cli/command.h"
 #include "kb/beir_eval.h"
 
@@ -72,7 +73,8 @@ const Registrar kEval{{"eval", "Evaluate LocalSeek components (retrieval quality
                          r->add_flag("--no-stopwords", args->no_stop, "Keep English stop words");
                          r->add_option("--chunk-tokens", args->chunk_tokens, "Chunk size in approximate tokens");
                          r->add_option("--chunk-overlap", args->chunk_overlap, "Chunk overlap in approximate tokens");
-                         return [args] { return run_retrieval(*args); };
+                         std::function<int()> run_rag = add_eval_rag_command(sub);
+                         return [args, r, run_rag] { return r->parsed() ? run_retrieval(*args) : run_rag(); };
                        }}};
 
 }  // namespace

@@ -31,7 +31,34 @@ struct ServeFlags {
   std::string backend;  // hidden: KIND:ARG, e.g. scripted:FILE
   std::vector<std::string> api_key_files;
   std::string reasoning_format = "deepseek";
+  // Grounded answers (server/grounding.h).
+  std::vector<std::string> rag_aliases;
+  std::string search_provider, search_endpoint, search_config;
+  std::vector<std::string> web_allow_hosts;
 };
+
+// The grounding hook: knowledge base in --data, web search when a provider is named.
+Result<std::shared_ptr<server::Grounding>> make_grounding(const ServeFlags& f, server::MetricsRegistry& metrics,
+                                                         std::shared_ptr<kb::KnowledgeBase> knowledge) {
+  server::GroundingConfig g;
+  g.data_dir = f.config.data_dir;
+  g.kb = std::move(knowledge);
+  for (const auto& spec : f.rag_aliases) {
+    LS_ASSIGN_OR_RETURN(server::RagAlias a, server::parse_rag_alias(spec));
+    g.aliases.push_back(std::move(a));
+  }
+  if (!f.search_config.empty() || !f.search_provider.empty() || !f.search_endpoint.empty()) {
+    rag::WebSearchConfig w;
+    if (!f.search_config.empty()) {
+      LS_ASSIGN_OR_RETURN(w, rag::load_web_search_config(f.search_config));
+    }
+    if (!f.search_provider.empty()) w.provider = f.search_provider;
+    if (!f.search_endpoint.empty()) w.endpoint = f.search_endpoint;
+    g.web = w;
+  }
+  g.fetch.allow_hosts = f.web_allow_hosts;
+  return server::Grounding::create(std::move(g), metrics);
+}
 
 int g_signal_pipe[2] = {-1, -1};
 
@@ -93,6 +120,11 @@ int run_serve(ServeFlags& f) {
   }
 
   server::HttpServer http(cfg, backend, knowledge);
+  if (backend) {
+    auto grounding = make_grounding(f, http.state().metrics.registry, knowledge);
+    if (!grounding.ok()) return report_error(grounding.error().message);
+    http.state().grounding = *grounding;
+  }
   auto port = http.bind();
   if (!port.ok()) return report_error(port.error().message);
   std::printf("localseek: listening on http://%s:%d (%s)\n", cfg.host.c_str(), *port,
@@ -161,6 +193,17 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
       ->capture_default_str();
   sub.add_option("--http-threads", c.http_threads, "HTTP worker threads (0: parallel+queue+8)")
       ->capture_default_str()->check(CLI::Range(0, 4096));
+  sub.add_option("--rag-alias", f->rag_aliases,
+                 "Model alias answering from the knowledge base and/or the web: NAME=COLL[,COLL][+web] "
+                 "(repeatable; listed in /v1/models)");
+  sub.add_option("--search-provider", f->search_provider,
+                 "Web search for grounded answers: searxng, brave, bing, tavily, google, json");
+  sub.add_option("--search-endpoint", f->search_endpoint, "Web search provider URL (e.g. your SearXNG /search)");
+  sub.add_option("--search-config", f->search_config,
+                 "JSON file: provider, endpoint, api_key, JSON paths (keys also from the environment)")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--web-allow-host", f->web_allow_hosts,
+                 "Host web pages may be fetched from although private/loopback (repeatable)");
   return [f] { return run_serve(*f); };
 }}};
 

@@ -93,7 +93,7 @@ Result<RagResult> RagPipeline::retrieve(const std::string& query, const RagOptio
     if (!web_) {
       r.warnings.push_back("web search requested but no provider is configured; answering without web results");
     } else {
-      std::vector<Passage> ps = web_->retrieve(query, r.web);
+      std::vector<Passage> ps = web_->retrieve(query, r.web, {}, o.web_max_results);
       r.timings.search_s = r.web.search_seconds;
       r.timings.fetch_s = r.web.fetch_seconds;
       r.timings.rerank_s = r.web.rank_seconds;

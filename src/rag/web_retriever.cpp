@@ -2,7 +2,8 @@
 
 #include <chrono>
 #include <ctime>
-#include <future>
+#include <atomic>
+#include <thread>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -63,8 +64,9 @@ Result<PageText> extract_page(const std::string& content_type, const std::string
   return out;
 }
 
-Result<std::vector<WebResult>> WebRetriever::search_cached(const std::string& query, WebReport& report) {
-  const std::string key = search_->name() + "\n" + std::to_string(options_.max_results) + "\n" + query;
+Result<std::vector<WebResult>> WebRetriever::search_cached(const std::string& query, int max_results,
+                                                           WebReport& report) {
+  const std::string key = search_->name() + "\n" + std::to_string(max_results) + "\n" + query;
   if (cache_ && options_.cache_ttl_s > 0) {
     if (auto hit = cache_->get("search", key, unix_now())) {
       json j = json::parse(*hit, nullptr, false);
@@ -76,7 +78,7 @@ Result<std::vector<WebResult>> WebRetriever::search_cached(const std::string& qu
       }
     }
   }
-  LS_ASSIGN_OR_RETURN(std::vector<WebResult> results, search_->search(query, options_.max_results));
+  LS_ASSIGN_OR_RETURN(std::vector<WebResult> results, search_->search(query, max_results));
   if (cache_ && options_.cache_ttl_s > 0) {
     json j = json::array();
     for (const auto& r : results) j.push_back({{"title", r.title}, {"url", r.url}, {"snippet", r.snippet}});
@@ -112,9 +114,10 @@ Result<PageText> WebRetriever::page_cached(const std::string& url, WebReport& re
   return p;
 }
 
-std::vector<Passage> WebRetriever::retrieve(const std::string& query, WebReport& report, const PassageScorer& scorer) {
+std::vector<Passage> WebRetriever::retrieve(const std::string& query, WebReport& report, const PassageScorer& scorer,
+                                            int max_results) {
   auto t0 = Clock::now();
-  auto results = search_cached(query, report);
+  auto results = search_cached(query, max_results > 0 ? max_results : options_.max_results, report);
   report.search_seconds = since(t0);
   if (!results.ok()) {
     report.search_failed = true;
@@ -125,21 +128,24 @@ std::vector<Passage> WebRetriever::retrieve(const std::string& query, WebReport&
 
   t0 = Clock::now();
   struct Fetched {
-    Result<PageText> page;
+    Result<PageText> page = Error::internal("not fetched");
     WebReport counts;  // per page, merged below (the report itself is not shared across threads)
   };
-  std::vector<std::future<Fetched>> pages;
-  for (const auto& r : *results) {
-    pages.push_back(std::async(std::launch::async, [this, url = r.url] {
-      WebReport local;
-      auto p = page_cached(url, local);
-      return Fetched{std::move(p), local};
-    }));
+  std::vector<Fetched> pages(results->size());
+  {
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i = next++; i < pages.size(); i = next++) pages[i].page = page_cached((*results)[i].url, pages[i].counts);
+    };
+    const size_t n = std::min(pages.size(), static_cast<size_t>(std::max(1, options_.parallel_fetches)));
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < n; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
   }
   std::vector<Passage> passages;
   for (size_t i = 0; i < pages.size(); ++i) {
     const WebResult& r = (*results)[i];
-    Fetched fetched = pages[i].get();
+    Fetched& fetched = pages[i];
     Result<PageText>& p = fetched.page;
     if (!p.ok()) {
       ++report.pages_failed;
@@ -161,6 +167,23 @@ std::vector<Passage> WebRetriever::retrieve(const std::string& query, WebReport&
   if (static_cast<int>(passages.size()) > options_.max_passages) passages.resize(static_cast<size_t>(options_.max_passages));
   report.rank_seconds = since(t0);
   return passages;
+}
+
+}  // namespace ls::rag
+
+namespace ls::rag {
+
+Result<std::shared_ptr<WebRetriever>> open_web_retriever(const WebSearchConfig& config, const WebFetchOptions& options,
+                                                         const std::string& cache_path,
+                                                         std::vector<std::string>* warnings) {
+  LS_ASSIGN_OR_RETURN(std::unique_ptr<WebSearch> search, make_web_search(config));
+  std::shared_ptr<WebCache> cache;
+  if (!cache_path.empty()) {
+    auto c = WebCache::open(cache_path);
+    if (c.ok()) cache = std::move(c).value();
+    else if (warnings != nullptr) warnings->push_back("web cache disabled: " + c.error().message);
+  }
+  return std::make_shared<WebRetriever>(std::shared_ptr<WebSearch>(std::move(search)), std::move(cache), options);
 }
 
 }  // namespace ls::rag

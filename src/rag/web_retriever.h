@@ -1,7 +1,8 @@
 // Web results as passages: search (cached) → fetch the top pages through kb::fetch_url (SSRF guard,
 // size/time/redirect limits) → charset decoding (GBK included) → kb's HTML extraction → kb's chunker
 // → BM25 over the fetched chunks. Every failure becomes a warning, never an error: the answer goes on
-// without what failed. Pages are fetched in parallel, so the wait is bounded by one page deadline.
+// without what failed. Pages are fetched a few at a time in parallel, so slow pages cost about one page deadline each
+// per parallel_fetches of them, not one each.
 #pragma once
 
 #include <memory>
@@ -20,6 +21,7 @@ struct WebFetchOptions {
   long page_timeout_s = 5;                 // per page, redirects included
   size_t max_page_bytes = 2u << 20;
   int max_redirects = 3;
+  int parallel_fetches = 4;                // pages fetched at once (threads, and connections per site)
   std::vector<std::string> allow_hosts;    // private hosts allowed (tests, intranet search)
   int chunk_tokens = 256;
   int max_passages = 8;                    // best chunks kept over all pages
@@ -50,17 +52,29 @@ class WebRetriever {
   WebRetriever(std::shared_ptr<WebSearch> search, std::shared_ptr<WebCache> cache, WebFetchOptions options)
       : search_(std::move(search)), cache_(std::move(cache)), options_(std::move(options)) {}
 
-  std::vector<Passage> retrieve(const std::string& query, WebReport& report, const PassageScorer& scorer = {});
+  // `max_results` 0: the options' number of results.
+  std::vector<Passage> retrieve(const std::string& query, WebReport& report, const PassageScorer& scorer = {},
+                                int max_results = 0);
   const WebSearch& provider() const { return *search_; }
   const WebFetchOptions& options() const { return options_; }
 
  private:
-  Result<std::vector<WebResult>> search_cached(const std::string& query, WebReport& report);
+  Result<std::vector<WebResult>> search_cached(const std::string& query, int max_results, WebReport& report);
   Result<PageText> page_cached(const std::string& url, WebReport& report);
 
   std::shared_ptr<WebSearch> search_;
   std::shared_ptr<WebCache> cache_;
   WebFetchOptions options_;
 };
+
+}  // namespace ls::rag
+
+namespace ls::rag {
+
+// The provider from `config` plus a cache file at `cache_path` ("" = no cache; a cache that cannot
+// be opened only costs caching, so it is then left out with a warning in `warnings`).
+Result<std::shared_ptr<WebRetriever>> open_web_retriever(const WebSearchConfig& config, const WebFetchOptions& options,
+                                                         const std::string& cache_path,
+                                                         std::vector<std::string>* warnings = nullptr);
 
 }  // namespace ls::rag

@@ -10,14 +10,21 @@ ChatOutput::ChatOutput(ResponseMeta meta, const GenerationOptions& options, Reas
   if (format == ReasoningFormat::kDeepseek) reasoning_.emplace(prompt_opens_reasoning);
 }
 
+void ChatOutput::set_grounding(ContentFilter filter, json extra) {
+  filter_ = std::move(filter);
+  extra_ = std::move(extra);
+}
+
 chat::ReasoningDelta ChatOutput::split(const std::string& text) {
-  if (reasoning_) return reasoning_->feed(text);
-  return {"", text};
+  chat::ReasoningDelta d = reasoning_ ? reasoning_->feed(text) : chat::ReasoningDelta{"", text};
+  if (filter_) d.content = filter_(d.content, false);
+  return d;
 }
 
 chat::ReasoningDelta ChatOutput::split_finish() {
-  if (reasoning_) return reasoning_->finish();
-  return {};
+  chat::ReasoningDelta d = reasoning_ ? reasoning_->finish() : chat::ReasoningDelta{};
+  if (filter_) d.content = filter_(d.content, true);
+  return d;
 }
 
 std::string ChatOutput::delta_frames(const chat::ReasoningDelta& d) {
@@ -62,6 +69,12 @@ std::string ChatOutput::stream_finish(const GenerationDone& done) {
   if (logprobs_ && !logprobs_pending_.empty()) lp = std::move(logprobs_pending_);
   out += sse_event(chat_chunk_json(meta_, delta, done.reason, lp));
   if (include_usage_) out += sse_event(chat_usage_chunk_json(meta_, done.usage));
+  if (extra_.is_object() && !extra_.empty()) {
+    json chunk = chat_chunk_json(meta_, json::object(), std::nullopt);
+    chunk["choices"] = json::array();
+    chunk.update(extra_);
+    out += sse_event(chunk);
+  }
   out += sse_done();
   return out;
 }
@@ -77,8 +90,10 @@ json ChatOutput::finish(const GenerationDone& done) {
   auto d = split_finish();
   text_.reasoning += d.reasoning;
   text_.content += d.content;
-  return chat_completion_json(meta_, text_, done.reason, logprobs_ ? logprobs_all_ : json(nullptr),
-                              done.usage);
+  json out = chat_completion_json(meta_, text_, done.reason, logprobs_ ? logprobs_all_ : json(nullptr),
+                                  done.usage);
+  if (extra_.is_object()) out.update(extra_);
+  return out;
 }
 
 CompletionOutput::CompletionOutput(ResponseMeta meta, const CompletionRequest& request)

@@ -2,6 +2,7 @@
 // JSON document at the end. Chat output splits DeepSeek-R1's <think> block into reasoning_content.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,12 @@ class ChatOutput {
   void add_token(const TokenEvent& t);
   nlohmann::json finish(const GenerationDone& done);
 
+  // Grounded answers (rag): answer text passes through `filter` (final=true once, at the end, to
+  // flush what it held back); `extra` fields (citations, warnings) are added to the response, or
+  // sent as one chunk with empty choices before [DONE] when streaming.
+  using ContentFilter = std::function<std::string(const std::string& text, bool final)>;
+  void set_grounding(ContentFilter filter, nlohmann::json extra);
+
  private:
   chat::ReasoningDelta split(const std::string& text);
   chat::ReasoningDelta split_finish();
@@ -42,6 +49,8 @@ class ChatOutput {
   nlohmann::json logprobs_pending_ = nlohmann::json::array();  // tokens not yet in a chunk
   ChoiceText text_;
   nlohmann::json logprobs_all_ = nlohmann::json::array();
+  ContentFilter filter_;
+  nlohmann::json extra_;
 };
 
 class CompletionOutput {

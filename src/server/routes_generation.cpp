@@ -2,6 +2,7 @@
 #include <chrono>
 #include <memory>
 
+#include "rag/citation_filter.h"
 #include "server/generation_run.h"
 #include "server/http_reply.h"
 #include "server/openai_output.h"
@@ -160,6 +161,14 @@ void handle_chat(ServerState& st, const httplib::Request& req, httplib::Response
   auto parsed = parse_chat_request(req.body, st.config.limits);
   if (!parsed.ok()) return reply_error(res, parsed.error());
   ChatCompletionRequest& r = parsed.value();
+  // Grounded answers: the "localseek" extension or a RAG model alias (server/grounding.h).
+  GroundedChat grounded;
+  if (st.grounding && st.backend && !st.draining.load()) {
+    auto g = st.grounding->apply(req.body, r.options.model, r.messages, st.backend.get());
+    if (!g.ok()) return reply_error(res, g.error());
+    grounded = std::move(g).value();
+    if (grounded.active) r.messages = grounded.messages;
+  }
   if (auto e = check_servable(st, r.options)) return reply_error(res, *e);
   auto rendered = st.backend->render_chat(r.messages);
   if (!rendered.ok()) return reply_error(res, ApiError::from(rendered.error(), "messages"));
@@ -169,6 +178,16 @@ void handle_chat(ServerState& st, const httplib::Request& req, httplib::Response
                  r.reasoning_format.value_or(st.config.reasoning_format),
                  rendered->opens_reasoning));
   job->endpoint = "/v1/chat/completions";
+  if (grounded.active) {
+    auto filter = std::make_shared<rag::CitationFilter>(grounded.passages);
+    job->output.set_grounding(
+        [filter](const std::string& text, bool final) {
+          std::string out = filter->push(text);
+          if (final) out += filter->flush();
+          return out;
+        },
+        std::move(grounded.extra));
+  }
   serve(st, req, res, r.options, to_engine_request(st.config, r.options, std::move(rendered->text)),
         job, arrival);
 }

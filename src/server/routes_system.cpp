@@ -63,7 +63,15 @@ void add_system_routes(httplib::Server& http, ServerState& st) {
   });
   http.Get("/v1/models", [&st](const httplib::Request&, httplib::Response& res) {
     if (!st.backend) return reply_json(res, 200, {{"object", "list"}, {"data", json::array()}});
-    reply_json(res, 200, models_json(st.backend->info()));
+    json list = models_json(st.backend->info());
+    if (st.grounding) {  // RAG aliases are models to clients (server/grounding.h)
+      for (const auto& a : st.grounding->aliases()) {
+        ModelInfo alias = st.backend->info();
+        alias.id = a.name;
+        list["data"].push_back(model_json(alias));
+      }
+    }
+    reply_json(res, 200, list);
   });
   http.Get(R"(/v1/models/(.+))", [&st](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];

@@ -9,6 +9,7 @@
 #include "server/access_control.h"
 #include "server/admission_queue.h"
 #include "server/backend.h"
+#include "server/grounding.h"
 #include "server/server_config.h"
 #include "server/server_metrics.h"
 
@@ -31,6 +32,7 @@ struct ServerState {
   ApiKeys keys;
   CorsPolicy cors;
   std::atomic<bool> draining{false};
+  std::shared_ptr<Grounding> grounding;  // grounded answers (rag); null: the extension is ignored
 };
 
 }  // namespace ls::server

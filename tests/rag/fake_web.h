@@ -13,6 +13,8 @@ namespace ls::rag::test {
 class FakeWeb {
  public:
   FakeWeb() {
+    // Every page of a search is fetched at once, and some handlers sleep: enough workers for all.
+    srv_.new_task_queue = [] { return new httplib::ThreadPool(32); };
     // The provider: SearXNG's JSON shape; the query picks the scenario.
     srv_.Get("/search", [this](const httplib::Request& q, httplib::Response& r) {
       ++searches;

@@ -128,6 +128,7 @@ TEST(WebRetriever, FetchesRanksAndReportsEveryBadPage) {
   EXPECT_TRUE(has_warning(rep, "10.0.0.1"));  // redirect to a private address refused after the hop
   EXPECT_TRUE(has_warning(rep, "application/pdf"));
   EXPECT_EQ(rep.pages_failed, 4);
+  for (const auto& w : rep.warnings) std::printf("warning: %s\n", w.c_str());  // shown when it fails
 }
 
 TEST(WebRetriever, LoopbackRefusedWithoutAllowList) {

@@ -1,0 +1,196 @@
+// `localseek ask -m MODEL [--kb COLL…] [--web] QUESTION`: one grounded answer. Retrieves from the
+// knowledge base and/or the web (rag/rag_pipeline.h), streams the answer with reasoning dimmed and
+// dangling [n] markers removed, then lists the sources. Warnings (web down, pages skipped) go to stderr.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include <unistd.h>
+
+#include "chat/reasoning_parser.h"
+#include "cli/command.h"
+#include "cli/model_flags.h"
+#include "kb/knowledge_base.h"
+#include "rag/citation_filter.h"
+#include "rag/rag_pipeline.h"
+#include "rag/web_retriever.h"
+#include "runtime/generator.h"
+#include "runtime/session.h"
+#include "util/strings.h"
+
+namespace ls::cli {
+namespace {
+
+struct AskFlags {
+  ModelFlags model;
+  SamplingFlags sampling;
+  std::string question;
+  std::vector<std::string> collections;
+  std::string data = "./localseek-data";
+  bool web = false;
+  std::string provider, endpoint, search_config;
+  std::vector<std::string> allow_hosts;
+  int max_results = 5, kb_top_k = 6, budget = 0, n_predict = -1;
+  std::string mode = "bm25";
+  bool json = false;
+};
+
+// Dim reasoning on a terminal, labels otherwise.
+void write_part(const std::string& s, bool dim, bool tty, bool& dim_now) {
+  if (s.empty()) return;
+  if (tty && dim != dim_now) std::fputs(dim ? "\x1b[2m" : "\x1b[0m", stdout);
+  if (!tty && dim && !dim_now) std::fputs("[thinking] ", stdout);
+  if (!tty && !dim && dim_now) std::fputs("\n[answer] ", stdout);
+  dim_now = dim;
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  std::fflush(stdout);
+}
+
+Result<rag::WebSearchConfig> web_config(const AskFlags& f) {
+  rag::WebSearchConfig c;
+  if (!f.search_config.empty()) {
+    LS_ASSIGN_OR_RETURN(c, rag::load_web_search_config(f.search_config));
+  }
+  if (!f.provider.empty()) c.provider = f.provider;
+  if (!f.endpoint.empty()) c.endpoint = f.endpoint;
+  return c;
+}
+
+int run(const AskFlags& f, const CLI::App& sub) {
+  auto session = runtime::Session::open(f.model.session_options());
+  if (!session.ok()) return report_error(session.error().message);
+  runtime::Session& s = **session;
+  if (!s.has_chat_template())
+    return report_error(f.model.model + " has no chat template; pass one with --chat-template FILE");
+  auto mode = rag::parse_retrieval_mode(f.mode);
+  if (!mode.ok()) return report_error(mode.error().message, 2);
+
+  std::unique_ptr<kb::KnowledgeBase> kb;
+  if (!f.collections.empty()) {
+    auto k = kb::KnowledgeBase::open(f.data);
+    if (!k.ok()) return report_error(k.error().message);
+    kb = std::move(k).value();
+  }
+  std::vector<std::string> warnings;
+  std::shared_ptr<rag::WebRetriever> web;
+  if (f.web) {
+    auto cfg = web_config(f);
+    if (!cfg.ok()) return report_error(cfg.error().message, 2);
+    rag::WebFetchOptions wo;
+    wo.max_results = f.max_results;
+    wo.allow_hosts = f.allow_hosts;
+    const std::string cache = std::filesystem::is_directory(f.data) ? f.data + "/web_cache.sqlite" : "";
+    auto w = rag::open_web_retriever(*cfg, wo, cache, &warnings);
+    if (!w.ok()) return report_error(w.error().message, 2);
+    web = std::move(w).value();
+  }
+  const tok::Tokenizer& tokenizer = s.tokenizer();
+  rag::TokenCounter count = [&tokenizer](std::string_view t) {
+    auto ids = tokenizer.tokenize(t, tok::TokenizeOptions{.add_special = false, .parse_special = false});
+    return ids.ok() ? static_cast<int>(ids->size()) : 0;
+  };
+  rag::RagPipeline pipeline(kb.get(), web, count);
+  rag::RagOptions o;
+  o.collections = f.collections;
+  o.top_k = f.kb_top_k;
+  o.mode = *mode;
+  o.web = f.web;
+  o.web_max_results = f.max_results;
+  // Half the context for sources unless told: R1 reasons at length before it answers.
+  const int n_ctx = s.context().n_ctx();
+  o.pack.budget_tokens = f.budget > 0 ? f.budget : std::max(256, n_ctx / 2 - 256);
+  auto prepared = pipeline.prepare({{"user", f.question}}, o);
+  if (!prepared.ok()) return report_error(prepared.error().message, prepared.error().kind == ErrorKind::kInvalidInput ? 2 : 1);
+  for (const auto& w : prepared->warnings) warnings.push_back(w);
+  for (const auto& w : warnings) std::fprintf(stderr, "localseek: warning: %s\n", w.c_str());
+
+  nlohmann::ordered_json messages = nlohmann::ordered_json::array();
+  for (const auto& m : prepared->messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+  std::string rendered;
+  auto prompt = s.chat_prompt(messages, &rendered);
+  if (!prompt.ok()) return report_error(prompt.error().message);
+  const std::string_view tail = trim(rendered);
+  chat::ReasoningParser parser(tail.ends_with("<think>"));
+  rag::CitationFilter filter(prepared->passages.size());
+  runtime::Generator gen(s.context(), s.tokenizer(), s.eog_ids());
+  runtime::GenerateOptions opts;
+  opts.max_tokens = f.n_predict;
+  opts.sampling = f.sampling.params(sub);
+  opts.stop = f.sampling.stop;
+  opts.stop_at_eog = !f.sampling.ignore_eos;
+  const bool tty = !f.json && isatty(STDOUT_FILENO) != 0;
+  bool dim = false;
+  std::string answer, reasoning;
+  auto emit = [&](const chat::ReasoningDelta& d) {
+    reasoning += d.reasoning;
+    const std::string content = filter.push(d.content);
+    answer += content;
+    if (f.json) return;
+    write_part(d.reasoning, true, tty, dim);
+    write_part(content, false, tty, dim);
+  };
+  auto res = gen.generate(*prompt, opts, [&](std::string_view t) {
+    emit(parser.feed(t));
+    return true;
+  });
+  if (!res.ok()) return report_error(res.error().message);
+  emit(parser.finish());
+  const std::string rest = filter.flush();
+  answer += rest;
+  if (!f.json) {
+    write_part(rest, false, tty, dim);
+    if (tty && dim) std::fputs("\x1b[0m", stdout);
+    std::fputs("\n", stdout);
+    if (!prepared->citations.empty()) std::fputs("\nSources:\n", stdout);
+    for (const auto& c : prepared->citations)
+      std::printf("  [%zu] %s — %s%s\n", c.n, c.title.c_str(), c.url_or_source.c_str(),
+                  c.collection.empty() ? "" : (" (" + c.collection + ")").c_str());
+    return 0;
+  }
+  nlohmann::json cites = nlohmann::json::array();
+  for (const auto& c : prepared->citations)
+    cites.push_back({{"n", c.n}, {"title", c.title}, {"url_or_source", c.url_or_source}, {"collection", c.collection},
+                     {"chunk_id", c.chunk_id}, {"snippet", c.snippet}});
+  nlohmann::json out = {{"answer", answer}, {"reasoning_content", reasoning}, {"citations", cites},
+                        {"warnings", warnings}, {"query", prepared->query}, {"context_tokens", prepared->context_tokens}};
+  std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  return 0;
+}
+
+const Registrar kAsk{{"ask", "Answer one question grounded in the knowledge base and/or the web, with sources",
+                      [](CLI::App& sub) -> std::function<int()> {
+                        auto f = std::make_shared<AskFlags>();
+                        f->model.add(sub, /*with_template=*/true);
+                        f->sampling.add(sub);
+                        sub.add_option("question", f->question, "The question")->required();
+                        sub.add_option("--kb", f->collections, "Knowledge-base collection to search (repeatable)");
+                        sub.add_option("--data", f->data, "Knowledge-base folder (default ./localseek-data)");
+                        sub.add_option("--kb-top-k", f->kb_top_k, "Passages per collection (default 6)")
+                            ->check(CLI::Range(1, 100));
+                        sub.add_option("--mode", f->mode, "Retrieval: bm25 (default), dense, hybrid");
+                        sub.add_flag("--web", f->web, "Search the web as well");
+                        sub.add_option("--search-provider", f->provider,
+                                       "searxng (default), brave, bing, tavily, google, json");
+                        sub.add_option("--search-endpoint", f->endpoint, "Provider URL (e.g. your SearXNG /search)");
+                        sub.add_option("--search-config", f->search_config,
+                                       "JSON file: provider, endpoint, api_key, JSON paths (keys also from env)")
+                            ->check(CLI::ExistingFile);
+                        sub.add_option("--max-results", f->max_results, "Web results fetched (default 5)")
+                            ->check(CLI::Range(1, 20));
+                        sub.add_option("--allow-host", f->allow_hosts,
+                                       "Host allowed to be fetched although private/loopback (repeatable)");
+                        sub.add_option("--budget", f->budget, "Tokens for sources (default: half the context)")
+                            ->check(CLI::Range(16, 1 << 24));
+                        sub.add_option("-n,--n-predict", f->n_predict, "Most tokens in the reply (default: unbounded)")
+                            ->check(CLI::Range(-1, 1 << 24));
+                        sub.add_flag("--json", f->json, "Print one JSON object: answer, reasoning, citations, warnings");
+                        return [f, &sub] { return run(*f, sub); };
+                      }}};
+
+}  // namespace
+}  // namespace ls::cli
