@@ -40,7 +40,7 @@ struct Tokenizer::Impl {
   std::unique_ptr<WordCache> cache = std::make_unique<WordCache>();
 
   void partition(std::string_view text, bool parse_special, std::vector<Fragment>& frags) const;
-  void encode_bpe(std::string_view text, std::vector<TokenId>& out) const;
+  void encode_bpe(std::string_view text, bool normalize_nfc, std::vector<TokenId>& out) const;
 };
 
 Tokenizer::Tokenizer() : impl_(std::make_unique<Impl>()) {}
@@ -175,14 +175,15 @@ void Tokenizer::Impl::partition(std::string_view text, bool parse_special,
   }
 }
 
-void Tokenizer::Impl::encode_bpe(std::string_view text, std::vector<TokenId>& out) const {
+void Tokenizer::Impl::encode_bpe(std::string_view text, bool normalize_nfc,
+                                 std::vector<TokenId>& out) const {
   // Byte-level BPE needs valid UTF-8 for the regexes: invalid sequences become U+FFFD.
   std::string owned;
   if (!utf8::is_valid(text)) {
     owned = utf8::sanitize(text);
     text = owned;
   }
-  if (vocab.nfc) {
+  if (normalize_nfc && vocab.nfc) {
     bool ascii = true;
     for (char c : text) {
       if (static_cast<unsigned char>(c) >= 0x80) {
@@ -251,7 +252,7 @@ Status Tokenizer::tokenize(std::string_view text, const TokenizeOptions& opts,
     const std::string_view piece = text.substr(f.offset, f.length);
     switch (v.kind) {
       case ModelKind::kBpe:
-        m.encode_bpe(piece, out);
+        m.encode_bpe(piece, opts.normalize_nfc, out);
         break;
       case ModelKind::kSpm: {
         std::string s;

@@ -7,9 +7,9 @@
 // - invalid UTF-8 given to byte-level BPE becomes U+FFFD per maximal invalid subsequence
 //   (util/utf8.h), where llama.cpp writes one U+FFFD per bad byte and accepts overlong forms;
 //   SentencePiece keeps invalid bytes as byte tokens, exactly like llama.cpp;
-// - vocabularies whose tokenizer.json normalises to NFC (the Qwen2 family) get NFC text, as the
-//   Hugging Face tokenizer does; llama.cpp skips that step, so text that is not in NFC (rare:
-//   decomposed accents) tokenizes differently there.
+// NFC: the Qwen2 family's tokenizer.json normalises text to NFC, but llama.cpp skips that step.
+// Parity with llama.cpp is the default; TokenizeOptions::normalize_nfc opts into the Hugging Face
+// behaviour (only text not already in NFC, e.g. decomposed accents, tokenizes differently).
 #pragma once
 
 #include <memory>
@@ -26,6 +26,7 @@ namespace ls::tok {
 struct TokenizeOptions {
   bool add_special = true;    // BOS/EOS/[CLS]/[SEP] as the vocabulary asks
   bool parse_special = true;  // match control tokens written in the text (e.g. "<|im_start|>")
+  bool normalize_nfc = false; // NFC first where the vocabulary's tokenizer.json asks (HF, not llama.cpp)
 };
 
 struct DetokenizeOptions {

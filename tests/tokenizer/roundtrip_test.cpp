@@ -68,7 +68,6 @@ TEST_P(RoundTrip, DetokenizeInvertsTokenize) {
   LS_REQUIRE_ASSET("vocab/" + vocab);
   auto tok = Tokenizer::open(ls::test::shared_path("vocab/" + vocab));
   ASSERT_TRUE(tok.ok()) << tok.error().message;
-  const bool normalises = tok->vocab().nfc;
   // Byte-level vocabularies trained on a reduced alphabet have no token for some bytes (falcon:
   // 0x0B; starcoder, refact: rare UTF-8 lead bytes): llama.cpp drops those, so inputs containing
   // them cannot round-trip and are left out (and counted).
@@ -89,8 +88,8 @@ TEST_P(RoundTrip, DetokenizeInvertsTokenize) {
     }
     auto ids = tok->tokenize(x, {.add_special = false, .parse_special = false});
     ASSERT_TRUE(ids.ok());
-    const std::string want = normalises ? nfc(x) : x;
-    ASSERT_EQ(tok->detokenize(*ids), want) << GetParam() << " input '" << x << "'";
+    // Default options follow llama.cpp (no NFC step), so every representable input is lossless.
+    ASSERT_EQ(tok->detokenize(*ids), x) << GetParam() << " input '" << x << "'";
     // Streaming gives the same pieces, chunk by chunk, each chunk valid UTF-8 (it keeps the
     // SentencePiece leading space: a streamed reply continues a prompt).
     StreamDecoder stream(*tok);
@@ -184,6 +183,26 @@ TEST(SpmWords, MergingPerWordChangesNothing) {
     if (x.find("q q") != std::string::npos || x.find("q\xE2\x96\x81q") != std::string::npos) continue;
     ASSERT_EQ(*a->tokenize(x), *b->tokenize(x)) << x;
   }
+}
+
+// NFC is opt-in (Hugging Face behaviour); by default decomposed text keeps its own ids, as in
+// llama.cpp.
+TEST(Nfc, OptInNormalisesDecomposedTextForQwen2) {
+  LS_REQUIRE_ASSET("vocab/ggml-vocab-qwen2.5.gguf");
+  auto tok = Tokenizer::open(ls::test::shared_path("vocab/ggml-vocab-qwen2.5.gguf"));
+  ASSERT_TRUE(tok.ok()) << tok.error().message;
+  ASSERT_TRUE(tok->vocab().nfc);
+  const std::string composed = "caf\xC3\xA9";     // café, é = U+00E9
+  const std::string decomposed = "cafe\xCC\x81";  // e + U+0301
+  auto a = tok->tokenize(composed, {.add_special = false, .parse_special = false});
+  auto b = tok->tokenize(decomposed, {.add_special = false, .parse_special = false});
+  auto c = tok->tokenize(decomposed,
+                         {.add_special = false, .parse_special = false, .normalize_nfc = true});
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_NE(*a, *b);
+  EXPECT_EQ(*a, *c);
+  EXPECT_EQ(tok->detokenize(*b), decomposed);
+  EXPECT_EQ(tok->detokenize(*c), nfc(decomposed));
 }
 
 }  // namespace
