@@ -49,7 +49,9 @@ std::string from_u32(const std::u32string& s);
 int64_t py_len(const Value& v, const SourcePos& pos);
 std::string py_strip(const std::string& s, const Value& chars, bool left, bool right);
 Value py_split(const std::string& s, const Value& sep, int64_t maxsplit, bool from_right, const SourcePos& pos);
-std::string py_replace(const std::string& s, const std::string& from, const std::string& to, int64_t count);
+// Fails with a limit error once the result would pass max_bytes.
+std::string py_replace(const std::string& s, const std::string& from, const std::string& to, int64_t count,
+                       size_t max_bytes, const SourcePos& pos);
 std::string html_escape(const std::string& s);
 // Python's str.upper()/lower(): full Unicode case mapping.
 std::string to_upper(std::string s);

@@ -151,8 +151,12 @@ Value py_split(const std::string& s, const Value& sep, int64_t maxsplit, bool fr
   return Value::list(std::move(rev));
 }
 
-std::string py_replace(const std::string& s, const std::string& from, const std::string& to, int64_t count) {
+std::string py_replace(const std::string& s, const std::string& from, const std::string& to, int64_t count,
+                       size_t max_bytes, const SourcePos& pos) {
   std::string out;
+  auto check = [&] {
+    if (out.size() > max_bytes) fail_limit(pos, "replace() result would exceed " + std::to_string(max_bytes) + " bytes");
+  };
   if (from.empty()) {
     // Python inserts `to` around every character when `from` is empty.
     const std::u32string u = to_u32(s);
@@ -163,6 +167,7 @@ std::string py_replace(const std::string& s, const std::string& from, const std:
         ++n;
       }
       out += from_u32(std::u32string(1, c));
+      check();
     }
     if (count < 0 || n < count) out += to;
     return out;
@@ -174,6 +179,7 @@ std::string py_replace(const std::string& s, const std::string& from, const std:
     if (at == std::string::npos) break;
     out.append(s, start, at - start);
     out += to;
+    check();
     start = at + from.size();
     ++n;
   }

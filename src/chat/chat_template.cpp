@@ -40,6 +40,7 @@ Result<std::string> ChatTemplate::render(const nlohmann::ordered_json& messages,
                                          const std::string& eos_token, const nlohmann::ordered_json& extra) const {
   if (!messages.is_array()) return Error::invalid("chat template: 'messages' must be an array");
   if (!extra.is_null() && !extra.is_object()) return Error::invalid("chat template: extra context must be an object");
+  ContainerScope scope;  // the context built here is the render's own: released with it
   Value ctx = Value::dict();
   Dict& d = ctx.dict_ref();
   if (extra.is_object())

@@ -71,6 +71,15 @@ std::string Evaluator::capture(const NodeList& body) {
 }
 
 Evaluator::Flow Evaluator::exec(const Node& n) {
+  try {
+    return exec_node(n);
+  } catch (const TemplateError& e) {
+    if (e.pos().line != 0) throw;
+    throw TemplateError(e.kind(), n.pos, e.what());  // raised without a position: the statement's
+  }
+}
+
+Evaluator::Flow Evaluator::exec_node(const Node& n) {
   DepthGuard guard(*this, n.pos);
   step(n.pos);
   switch (n.type) {

@@ -58,6 +58,7 @@ class Evaluator {
 
   Flow exec_list(const NodeList& nodes);
   Flow exec(const Node& n);
+  Flow exec_node(const Node& n);
   Flow exec_for(const Node& n);
   void exec_set(const Node& n);
   std::string capture(const NodeList& body);

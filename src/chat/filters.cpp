@@ -168,15 +168,19 @@ Value f_float(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
   return fallback;
 }
 
-Value f_indent(Evaluator&, const Value& v, Args& a, const SourcePos& pos) {
+Value f_indent(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   ArgReader r(a, "indent", pos);
   const Value width = r.get(0, "width", Value(4));
   const bool first = r.get(1, "first", Value(false)).truthy();
   const bool blank = r.get(2, "blank", Value(false)).truthy();
   r.done();
-  const std::string ind = width.is_string() ? width.str() : std::string(static_cast<size_t>(std::max<int64_t>(0, width.as_int())), ' ');
+  const int64_t n_spaces = width.is_string() ? 0 : std::max<int64_t>(0, width.as_int());
+  ev.check_size(static_cast<size_t>(std::min<int64_t>(n_spaces, INT32_MAX)), pos);
+  const std::string ind = width.is_string() ? width.str() : std::string(static_cast<size_t>(n_spaces), ' ');
+  const std::string text = display(v);
+  ev.check_size(text.size() + (static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1) * ind.size(), pos);
   // Jinja2 appends a newline and splits into lines, so a trailing newline survives unindented.
-  const std::string s = display(v) + "\n";
+  const std::string s = text + "\n";
   std::vector<std::string> lines;
   size_t start = 0;
   while (start < s.size()) {
@@ -313,7 +317,8 @@ Value f_replace(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   const Value to = r.require(1, "new");
   const Value count = r.get(2, "count", Value::none());
   r.done();
-  std::string out = py_replace(display(v), display(from), display(to), count.is_none() ? -1 : count.as_int());
+  std::string out = py_replace(display(v), display(from), display(to), count.is_none() ? -1 : count.as_int(),
+                               ev.options().limits.max_output_bytes, pos);
   ev.check_size(out.size(), pos);
   return Value(std::move(out));
 }
@@ -497,6 +502,7 @@ Value f_batch(Evaluator& ev, const Value& v, Args& a, const SourcePos& pos) {
   const Value fill = r.get(1, "fill_with", Value::none());
   r.done();
   if (size <= 0) fail_runtime(pos, "batch: linecount must be positive");
+  if (!fill.is_none()) ev.check_size(static_cast<size_t>(std::min<int64_t>(size, INT32_MAX)), pos);
   ValueList out, cur;
   for (const Value& item : seq_of(ev, v, pos)) {
     cur.push_back(item);

@@ -55,6 +55,7 @@ Result<JinjaTemplate> JinjaTemplate::parse(const std::string& source, const Lexe
 Result<std::string> JinjaTemplate::render(const Value& context, const RenderOptions& options) const {
   if (!nodes_) return Error::internal("render() on a template that was never parsed");
   static const Dict kEmpty;
+  ContainerScope scope;  // containers made while rendering die with it, cycles included
   try {
     Evaluator ev(options, context.is_dict() ? context.dict_ref() : kEmpty);
     return ev.render(*nodes_);

@@ -19,7 +19,8 @@ class JinjaTemplate {
   // filters or tests), naming the construct and its position.
   static Result<JinjaTemplate> parse(const std::string& source, const LexerOptions& options = {});
 
-  // `context` is a dict of variables (non-string keys are ignored).
+  // `context` is a dict of variables (non-string keys are ignored). The template may modify
+  // lists/dicts in it (list.append…): pass values made for this render.
   Result<std::string> render(const Value& context, const RenderOptions& options = {}) const;
 
  private:

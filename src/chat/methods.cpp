@@ -87,7 +87,7 @@ Value s_replace(Evaluator& ev, const Value& s, CallArgs& a, const SourcePos& pos
   const std::string& to = str_arg(ar.require(1, "new"), "replace", pos);
   const int64_t count = ar.get(2, "count", Value(-1)).as_int();
   ar.done();
-  std::string out = py_replace(s.str(), from, to, count);
+  std::string out = py_replace(s.str(), from, to, count, ev.options().limits.max_output_bytes, pos);
   ev.check_size(out.size(), pos);
   return Value(std::move(out));
 }

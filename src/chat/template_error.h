@@ -11,7 +11,7 @@ namespace ls::chat {
 
 struct SourcePos {
   int line = 1;
-  int column = 1;
+  int column = 1;  // line 0: not known where it is raised (value printing); the evaluator fills it in
 };
 
 class TemplateError : public std::runtime_error {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "chat/template_error.h"
 #include "util/utf8.h"
 
 namespace ls::chat {
@@ -36,6 +37,7 @@ Value Value::list(ValueList items) {
   Value v;
   v.kind_ = Kind::kList;
   v.list_ = std::make_shared<ValueList>(std::move(items));
+  ContainerScope::record(v.list_);
   return v;
 }
 Value Value::tuple(ValueList items) {
@@ -47,6 +49,7 @@ Value Value::dict() {
   Value v;
   v.kind_ = Kind::kDict;
   v.dict_ = std::make_shared<Dict>();
+  ContainerScope::record(v.dict_);
   return v;
 }
 Value Value::ns() {
@@ -87,6 +90,12 @@ bool Value::same_object(const Value& o) const {
   }
 }
 
+const void* Value::identity() const {
+  if (list_) return list_.get();
+  if (dict_) return dict_.get();
+  return nullptr;
+}
+
 bool Value::truthy() const {
   switch (kind_) {
     case Kind::kUndefined:
@@ -119,6 +128,41 @@ std::string Value::type_name() const {
     case Kind::kCallable: return "function";
   }
   return "object";
+}
+
+// ---- container scope ----
+
+namespace {
+thread_local ContainerScope* g_scope = nullptr;
+}  // namespace
+
+ContainerScope::ContainerScope() : outer_(g_scope) { g_scope = this; }
+
+ContainerScope::~ContainerScope() {
+  g_scope = outer_;
+  // Move contents out before destroying them: clearing may release other recorded containers.
+  for (auto& w : lists_)
+    if (auto p = w.lock()) ValueList().swap(*p);
+  for (auto& w : dicts_)
+    if (auto p = w.lock()) Dict().swap(*p);
+}
+
+void ContainerScope::prune() {
+  std::erase_if(lists_, [](const auto& w) { return w.expired(); });
+  std::erase_if(dicts_, [](const auto& w) { return w.expired(); });
+  prune_at_ = 2 * (lists_.size() + dicts_.size()) + 1024;
+}
+
+void ContainerScope::record(const std::shared_ptr<ValueList>& list) {
+  if (g_scope == nullptr) return;
+  g_scope->lists_.push_back(list);
+  if (g_scope->lists_.size() + g_scope->dicts_.size() > g_scope->prune_at_) g_scope->prune();
+}
+
+void ContainerScope::record(const std::shared_ptr<Dict>& dict) {
+  if (g_scope == nullptr) return;
+  g_scope->dicts_.push_back(dict);
+  if (g_scope->lists_.size() + g_scope->dicts_.size() > g_scope->prune_at_) g_scope->prune();
 }
 
 // ---- dict ----------------------------------------------------------------------------------------
@@ -309,55 +353,71 @@ void append_repr_string(std::string& out, const std::string& s) {
   out += q;
 }
 
-void append_repr(std::string& out, const Value& v, int depth);
+struct Printer {
+  std::string& out;
+  std::vector<const void*> active;  // containers being printed (cycle detection)
 
-void append_items_repr(std::string& out, const ValueList& items, int depth) {
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ", ";
-    append_repr(out, items[i], depth + 1);
+  void check() const {
+    if (out.size() > kMaxPrintedBytes)
+      throw TemplateError(TemplateError::Kind::kLimit, SourcePos{0, 0},
+                          "printing a value would exceed " + std::to_string(kMaxPrintedBytes) + " bytes");
   }
-}
 
-void append_dict_repr(std::string& out, const Dict& d, int depth) {
-  out += '{';
-  bool first = true;
-  for (const auto& [k, v] : d.entries()) {
-    if (!first) out += ", ";
-    first = false;
-    append_repr(out, k, depth + 1);
-    out += ": ";
-    append_repr(out, v, depth + 1);
+  void items(const ValueList& xs) {
+    for (size_t i = 0; i < xs.size(); ++i) {
+      if (i) out += ", ";
+      repr(xs[i]);
+    }
   }
-  out += '}';
-}
 
-void append_repr(std::string& out, const Value& v, int depth) {
-  if (depth > 100) {  // a list that contains itself prints as [...] in Python
-    out += "...";
-    return;
+  void dict(const Dict& d) {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, v] : d.entries()) {
+      if (!first) out += ", ";
+      first = false;
+      repr(k);
+      out += ": ";
+      repr(v);
+    }
+    out += '}';
   }
-  switch (v.kind()) {
-    case Value::Kind::kString: append_repr_string(out, v.str()); return;
-    case Value::Kind::kList:
-      out += '[';
-      append_items_repr(out, v.items(), depth);
-      out += ']';
-      return;
-    case Value::Kind::kTuple:
-      out += '(';
-      append_items_repr(out, v.items(), depth);
-      if (v.items().size() == 1) out += ',';
-      out += ')';
-      return;
-    case Value::Kind::kDict: append_dict_repr(out, v.dict_ref(), depth); return;
-    case Value::Kind::kNamespace:
-      out += "<Namespace ";
-      append_dict_repr(out, v.dict_ref(), depth);
-      out += '>';
-      return;
-    default: out += to_display_string(v);
+
+  void repr(const Value& v) {
+    check();
+    const void* id = v.identity();
+    if (id != nullptr) {
+      if (std::find(active.begin(), active.end(), id) != active.end()) {
+        out += v.is_dict() || v.is_namespace() ? "{...}" : "[...]";
+        return;
+      }
+      if (active.size() > 200) throw TemplateError(TemplateError::Kind::kLimit, SourcePos{0, 0}, "value nested too deeply to print");
+      active.push_back(id);
+    }
+    switch (v.kind()) {
+      case Value::Kind::kString: append_repr_string(out, v.str()); break;
+      case Value::Kind::kList:
+        out += '[';
+        items(v.items());
+        out += ']';
+        break;
+      case Value::Kind::kTuple:
+        out += '(';
+        items(v.items());
+        if (v.items().size() == 1) out += ',';
+        out += ')';
+        break;
+      case Value::Kind::kDict: dict(v.dict_ref()); break;
+      case Value::Kind::kNamespace:
+        out += "<Namespace ";
+        dict(v.dict_ref());
+        out += '>';
+        break;
+      default: out += to_display_string(v);
+    }
+    if (id != nullptr) active.pop_back();
   }
-}
+};
 
 }  // namespace
 
@@ -372,7 +432,7 @@ std::string to_display_string(const Value& v) {
     case Value::Kind::kCallable: return "<function " + v.fn().name + ">";
     default: {
       std::string out;
-      append_repr(out, v, 0);
+      Printer{out, {}}.repr(v);
       return out;
     }
   }
@@ -381,7 +441,7 @@ std::string to_display_string(const Value& v) {
 std::string to_repr(const Value& v) {
   if (v.is_undefined()) return "Undefined";
   std::string out;
-  append_repr(out, v, 0);
+  Printer{out, {}}.repr(v);
   return out;
 }
 
@@ -438,6 +498,7 @@ struct JsonWriter {
   const JsonDumpOptions& opt;
   std::string& out;
   std::string& error;
+  std::vector<const void*> active;
 
   void newline(int level) {
     out += '\n';
@@ -448,6 +509,24 @@ struct JsonWriter {
       error = "structure too deeply nested for tojson";
       return false;
     }
+    if (out.size() > kMaxPrintedBytes) {
+      error = "output would exceed " + std::to_string(kMaxPrintedBytes) + " bytes";
+      return false;
+    }
+    const void* id = v.identity();
+    if (id != nullptr) {
+      if (std::find(active.begin(), active.end(), id) != active.end()) {
+        error = "Circular reference detected";
+        return false;
+      }
+      active.push_back(id);
+    }
+    const bool ok = write_value(v, level);
+    if (id != nullptr) active.pop_back();
+    return ok;
+  }
+
+  bool write_value(const Value& v, int level) {
     const bool pretty = opt.indent >= 0;
     switch (v.kind()) {
       case Value::Kind::kNone: out += "null"; return true;
@@ -521,7 +600,7 @@ struct JsonWriter {
 }  // namespace
 
 bool to_json_text(const Value& v, const JsonDumpOptions& opt, std::string& out, std::string& error) {
-  JsonWriter w{opt, out, error};
+  JsonWriter w{opt, out, error, {}};
   return w.write(v, 0);
 }
 

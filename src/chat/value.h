@@ -84,6 +84,8 @@ class Value {
   Dict& dict_ref() const { return *dict_; }       // dict or namespace
   const Callable& fn() const { return *fn_; }
   bool same_object(const Value& o) const;
+  // The shared container behind a list/tuple/dict/namespace (for cycle detection), else null.
+  const void* identity() const;
 
   // Python truthiness.
   bool truthy() const;
@@ -113,6 +115,10 @@ class Dict {
   bool erase(const Value& key);
   size_t size() const { return entries_.size(); }
   const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
+  void swap(Dict& other) noexcept {
+    entries_.swap(other.entries_);
+    index_.swap(other.index_);
+  }
 
  private:
   void reindex();
@@ -120,11 +126,38 @@ class Dict {
   std::unordered_map<std::string, size_t> index_;
 };
 
+// Lists and dicts are reference-counted, so a template that puts a container inside itself
+// (`l.append(l)`, `d.update(f=d.get)`) would leak it. While a ContainerScope is alive, every
+// list/dict/namespace created on this thread is recorded, and when the scope ends those still
+// alive are emptied, which breaks any cycle. Renders open one; values made inside must not be
+// used after it ends (rendering returns only a string).
+class ContainerScope {
+ public:
+  ContainerScope();
+  ~ContainerScope();
+  ContainerScope(const ContainerScope&) = delete;
+  ContainerScope& operator=(const ContainerScope&) = delete;
+  static void record(const std::shared_ptr<ValueList>& list);
+  static void record(const std::shared_ptr<Dict>& dict);
+
+ private:
+  void prune();
+  std::vector<std::weak_ptr<ValueList>> lists_;
+  std::vector<std::weak_ptr<Dict>> dicts_;
+  size_t prune_at_ = 1024;
+  ContainerScope* outer_;
+};
+
 // Python semantics of the operations the evaluator and the filters share.
 bool values_equal(const Value& a, const Value& b);
 // -1, 0, 1; false when the types cannot be ordered (Python raises TypeError).
 bool values_compare(const Value& a, const Value& b, int& result);
-// str(v) as Python prints it (used for {{ v }}, `~`, |string).
+// Printing a value never produces more than this many bytes: containers shared many times over
+// could otherwise expand exponentially. Exceeding it raises a template limit error.
+constexpr size_t kMaxPrintedBytes = 32u << 20;
+
+// str(v) as Python prints it (used for {{ v }}, `~`, |string). A container inside itself prints
+// as [...] / {...}, as in Python.
 std::string to_display_string(const Value& v);
 // repr(v) as Python prints it (strings quoted).
 std::string to_repr(const Value& v);

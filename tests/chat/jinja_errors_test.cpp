@@ -149,6 +149,37 @@ TEST(JinjaLimits, OutputAndStringGrowthAreBounded) {
   EXPECT_EQ(list_repeat.error().kind, ErrorKind::kResourceLimit);
 }
 
+TEST(JinjaLimits, SharedAndCyclicValuesPrintBoundedly) {
+  // A list inside itself prints as [...] (as in Python); tojson refuses it.
+  auto cyc = render("{% set l = [1] %}{% set _ = l.append(l) %}{{ l }}");
+  ASSERT_TRUE(cyc.ok()) << cyc.error().message;
+  EXPECT_EQ(*cyc, "[1, [...]]");
+  auto cyc_json = render("{% set l = [] %}{% set _ = l.append(l) %}{{ l|tojson }}");
+  ASSERT_FALSE(cyc_json.ok());
+  EXPECT_NE(cyc_json.error().message.find("Circular reference detected"), std::string::npos) << cyc_json.error().message;
+  // Doubling a shared list 60 times: printing would take 2^60 bytes.
+  const std::string dag = "{% set ns = namespace(a=[1]) %}{% for i in range(60) %}{% set ns.a = [ns.a, ns.a] %}{% endfor %}";
+  auto printed = render(dag + "{{ ns.a }}");
+  ASSERT_FALSE(printed.ok());
+  EXPECT_EQ(printed.error().kind, ErrorKind::kResourceLimit);
+  EXPECT_NE(printed.error().message.find("line 1, column 97"), std::string::npos) << printed.error().message;
+  auto json = render(dag + "{{ ns.a|tojson }}");
+  ASSERT_FALSE(json.ok());
+  EXPECT_NE(json.error().message.find("would exceed"), std::string::npos) << json.error().message;
+}
+
+TEST(JinjaLimits, FiltersThatGrowStringsAreBounded) {
+  RenderLimits limits;
+  limits.max_output_bytes = 1 << 20;
+  for (const char* src : {"{{ ('x' * 100000)|replace('', 'yyyyyyyyyy') }}", "{{ ('x' * 100000).replace('x', 'abcdefghijkl') }}",
+                          "{{ 'a'|indent(1000000000) }}", "{{ ('a\n' * 100000)|indent(100) }}", "{{ [1]|batch(1000000000, 0)|list }}",
+                          "{{ 'x'|center(1000000000) }}"}) {
+    auto r = render(src, {}, limits);
+    ASSERT_FALSE(r.ok()) << src;
+    EXPECT_EQ(r.error().kind, ErrorKind::kResourceLimit) << src << ": " << r.error().message;
+  }
+}
+
 TEST(JinjaTemplate, ParseOnceRenderMany) {
   auto t = JinjaTemplate::parse("{% for m in messages %}[{{ m }}]{% endfor %}");
   ASSERT_TRUE(t.ok());
