@@ -175,14 +175,14 @@ void add_collection_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   create->add_option("--cjk", ca->cjk, "Chinese/Japanese tokenisation: unibi|bi|uni|icu|unibi+icu")->capture_default_str();
   create->add_flag("--no-stem", ca->no_stem, "Disable English stemming");
   create->add_flag("--no-stopwords", ca->no_stop, "Keep English stop words");
-  create->callback([ctx, ca] { ctx->run = [ctx, ca] { return run_create(*ctx, *ca); }; });
+  create->callback([ctx, ca] { ctx->run = [ctx = ctx.get(), ca] { return run_create(*ctx, *ca); }; });
 
   auto rm_coll = std::make_shared<std::string>();
   auto rm_ids = std::make_shared<std::vector<std::string>>();
   CLI::App* rm = kb.add_subcommand("rm", "Remove documents by id, or (with no id) the whole collection");
   rm->add_option("collection", *rm_coll, "Collection")->required();
   rm->add_option("ids", *rm_ids, "Document ids to remove");
-  rm->callback([ctx, rm_coll, rm_ids] { ctx->run = [ctx, rm_coll, rm_ids] { return run_rm(*ctx, *rm_coll, *rm_ids); }; });
+  rm->callback([ctx, rm_coll, rm_ids] { ctx->run = [ctx = ctx.get(), rm_coll, rm_ids] { return run_rm(*ctx, *rm_coll, *rm_ids); }; });
 
   auto ls_coll = std::make_shared<std::string>();
   auto ls_off = std::make_shared<int64_t>(0);
@@ -192,13 +192,13 @@ void add_collection_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   ls->add_option("--offset", *ls_off, "Skip this many documents")->capture_default_str();
   ls->add_option("--limit", *ls_lim, "At most this many documents (1-1000)")->capture_default_str();
   ls->callback([ctx, ls_coll, ls_off, ls_lim] {
-    ctx->run = [ctx, ls_coll, ls_off, ls_lim] { return run_ls(*ctx, *ls_coll, *ls_off, *ls_lim); };
+    ctx->run = [ctx = ctx.get(), ls_coll, ls_off, ls_lim] { return run_ls(*ctx, *ls_coll, *ls_off, *ls_lim); };
   });
 
   auto st_coll = std::make_shared<std::string>();
   CLI::App* stats = kb.add_subcommand("stats", "Counts, settings and source sync status per collection");
   stats->add_option("collection", *st_coll, "Only this collection");
-  stats->callback([ctx, st_coll] { ctx->run = [ctx, st_coll] { return run_stats(*ctx, *st_coll); }; });
+  stats->callback([ctx, st_coll] { ctx->run = [ctx = ctx.get(), st_coll] { return run_stats(*ctx, *st_coll); }; });
 }
 
 namespace {

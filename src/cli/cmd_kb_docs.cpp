@@ -140,7 +140,7 @@ void add_document_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
                   "Allow fetching from this host even if it is private/loopback/link-local (repeatable)");
   add->add_option("--max-bytes", aa->max_bytes, "Largest URL response accepted")->capture_default_str();
   add->add_option("--timeout", aa->timeout_s, "Seconds allowed per URL")->capture_default_str();
-  add->callback([ctx, aa] { ctx->run = [ctx, aa] { return run_add(*ctx, *aa); }; });
+  add->callback([ctx, aa] { ctx->run = [ctx = ctx.get(), aa] { return run_add(*ctx, *aa); }; });
 
   auto sa = std::make_shared<SearchArgs>();
   CLI::App* search = kb.add_subcommand("search", "BM25 search: best chunks with score, title, source and position");
@@ -150,14 +150,14 @@ void add_document_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   search->add_option("--doc", sa->doc_ids, "Only these document ids (repeatable)");
   search->add_option("--source-prefix", sa->source_prefix, "Only documents whose source starts with this");
   search->add_option("--meta", sa->meta, "Only documents whose metadata key equals value: key=value (repeatable)");
-  search->callback([ctx, sa] { ctx->run = [ctx, sa] { return run_search(*ctx, *sa); }; });
+  search->callback([ctx, sa] { ctx->run = [ctx = ctx.get(), sa] { return run_search(*ctx, *sa); }; });
 
   auto gc = std::make_shared<std::string>();
   auto gid = std::make_shared<std::string>();
   CLI::App* get = kb.add_subcommand("get", "Show one document and its chunks");
   get->add_option("collection", *gc, "Collection")->required();
   get->add_option("id", *gid, "Document id")->required();
-  get->callback([ctx, gc, gid] { ctx->run = [ctx, gc, gid] { return run_get(*ctx, *gc, *gid); }; });
+  get->callback([ctx, gc, gid] { ctx->run = [ctx = ctx.get(), gc, gid] { return run_get(*ctx, *gc, *gid); }; });
 }
 
 }  // namespace ls::cli::kbcmd

@@ -160,17 +160,17 @@ void add_source_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   add->add_option("--include", sa->spec.include, "Only folder files matching this glob (repeatable)");
   add->add_option("--exclude", sa->spec.exclude, "Skip folder files matching this glob (repeatable)");
   add->add_option("--schedule", sa->spec.schedule, "Cron expression for `kb sync --due`, e.g. '0 3 * * *'");
-  add->callback([ctx, sa] { ctx->run = [ctx, sa] { return run_source_add(*ctx, *sa); }; });
+  add->callback([ctx, sa] { ctx->run = [ctx = ctx.get(), sa] { return run_source_add(*ctx, *sa); }; });
 
   auto lc = std::make_shared<std::string>();
   CLI::App* ls = source->add_subcommand("ls", "List sources with their last sync status");
   ls->add_option("collection", *lc, "Only this collection");
-  ls->callback([ctx, lc] { ctx->run = [ctx, lc] { return run_source_ls(*ctx, *lc); }; });
+  ls->callback([ctx, lc] { ctx->run = [ctx = ctx.get(), lc] { return run_source_ls(*ctx, *lc); }; });
 
   auto rid = std::make_shared<int64_t>(0);
   CLI::App* rm = source->add_subcommand("rm", "Remove a source (its documents stay in the collection)");
   rm->add_option("id", *rid, "Source id")->required();
-  rm->callback([ctx, rid] { ctx->run = [ctx, rid] { return run_source_rm(*ctx, *rid); }; });
+  rm->callback([ctx, rid] { ctx->run = [ctx = ctx.get(), rid] { return run_source_rm(*ctx, *rid); }; });
 
   auto ya = std::make_shared<SyncArgs>();
   CLI::App* sync = kb.add_subcommand(
@@ -180,7 +180,7 @@ void add_source_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   sync->add_flag("--due", ya->due, "Only sources whose cron schedule has come due (run this from cron every minute)");
   sync->add_flag("--ack", ya->ack, "Print 'committed<TAB>id' for every stored document");
   sync->add_option("--allow-host", ya->allow_hosts, "Allow private/loopback/link-local URL hosts (repeatable)");
-  sync->callback([ctx, ya] { ctx->run = [ctx, ya] { return run_sync(*ctx, *ya); }; });
+  sync->callback([ctx, ya] { ctx->run = [ctx = ctx.get(), ya] { return run_sync(*ctx, *ya); }; });
 }
 
 }  // namespace ls::cli::kbcmd

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -73,6 +74,12 @@ Result<std::map<std::string, std::string>> load_queries(const std::string& path,
     if (wanted.count(id) && j["text"].is_string()) out[id] = j["text"].get<std::string>();
   }
   return out;
+}
+
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -161,7 +168,7 @@ Result<EvalResult> evaluate_beir(const EvalOptions& opts) {
   r.chunks = st.chunks;
 
   Bm25Retriever retriever(*store);
-  std::vector<double> ms;
+  std::vector<double> ms, cpu_ms;
   double ndcg = 0, recall = 0, mrr = 0;
   for (const auto& [qid, judged] : qrels) {
     auto qt = queries.find(qid);
@@ -169,10 +176,12 @@ Result<EvalResult> evaluate_beir(const EvalOptions& opts) {
     SearchRequest req;
     req.query = text;
     req.collection = "eval";
-    req.top_k = Bm25Retriever::kMaxTopK;
-    req.include_text = false;
+    req.top_k = opts.top_k;
+    req.include_text = opts.fetch_text;
     auto q0 = std::chrono::steady_clock::now();
+    double c0 = thread_cpu_ms();
     LS_ASSIGN_OR_RETURN(auto hits, retriever.search(req));
+    cpu_ms.push_back(thread_cpu_ms() - c0);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - q0).count());
     std::vector<std::string> ranked;
     std::unordered_set<std::string> seen;
@@ -191,6 +200,8 @@ Result<EvalResult> evaluate_beir(const EvalOptions& opts) {
   }
   r.p50_ms = percentile(ms, 0.5);
   r.p99_ms = percentile(ms, 0.99);
+  r.p50_cpu_ms = percentile(cpu_ms, 0.5);
+  r.p99_cpu_ms = percentile(cpu_ms, 0.99);
   double sum = 0;
   for (double m : ms) sum += m;
   r.mean_ms = ms.empty() ? 0 : sum / static_cast<double>(ms.size());

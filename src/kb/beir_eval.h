@@ -28,6 +28,9 @@ struct EvalOptions {
     return c;
   }
   std::string scratch_dir;    // empty: a fresh folder under $TMPDIR (removed afterwards)
+  int top_k = 1000;           // chunks retrieved per query; small values measure interactive latency
+                              // (recall@100 then undercounts)
+  bool fetch_text = false;    // also fetch chunk text, as an interactive search does
 };
 
 struct EvalResult {
@@ -36,7 +39,8 @@ struct EvalResult {
   int64_t documents = 0;
   int64_t chunks = 0;
   double ndcg_at_10 = 0, recall_at_100 = 0, mrr_at_10 = 0;
-  double p50_ms = 0, p99_ms = 0, mean_ms = 0;
+  double p50_ms = 0, p99_ms = 0, mean_ms = 0;  // wall-clock query latency
+  double p50_cpu_ms = 0, p99_cpu_ms = 0;         // CPU time of the query thread (robust on a busy machine)
   double ingest_s = 0;
   int64_t corpus_bytes = 0;
 };
