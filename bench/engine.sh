@@ -39,7 +39,12 @@ fi
 
 membw=$("$bin" bench --membw -t "$threads" --json)
 bw=$(echo "$membw" | python3 -c 'import json,sys; print(json.load(sys.stdin)["membw_gbps"])')
-echo "$membw" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(f"machine: {j[\"cpu\"]}, {j[\"cores\"]} cores, {j[\"features\"]}; read bandwidth {j[\"membw_1t_gbps\"]:.2f} GB/s (1 thread), {j[\"membw_gbps\"]:.2f} GB/s ({j[\"threads\"]} threads)")'
+python3 - "$membw" <<'PY'
+import json, sys
+j = json.loads(sys.argv[1])
+print("machine: %s, %d cores, %s; read bandwidth %.2f GB/s (1 thread), %.2f GB/s (%d threads)"
+      % (j["cpu"], j["cores"], j["features"], j["membw_1t_gbps"], j["membw_gbps"], j["threads"]))
+PY
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); pp$p / tg$n, $threads threads, $reps reps (median ± half-range)"
 
 rows=()
