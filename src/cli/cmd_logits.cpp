@@ -1,4 +1,4 @@
-// `localseek logits -m MODEL --prompt TEXT | --ids 1,2,3 [--top K] [--json]`: teacher-forced
+// `localseek logits -m MODEL --prompt TEXT | --ids 1,2,3 [--top K] [--json] [--exact]`: teacher-forced
 // next-token logits at every prompt position (the raw material of the parity tests).
 #include <CLI/CLI.hpp>
 
@@ -25,6 +25,7 @@ struct LogitsFlags {
   std::string ids;
   int top = 10;
   bool json = false;
+  bool exact = false;
 };
 
 Result<std::vector<int32_t>> parse_ids(const std::string& text) {
@@ -44,7 +45,9 @@ Result<std::vector<int32_t>> parse_ids(const std::string& text) {
 }
 
 int run(const LogitsFlags& f) {
-  auto session = runtime::Session::open(f.model.session_options());
+  runtime::SessionOptions so = f.model.session_options();
+  so.context.exact_weights = f.exact;
+  auto session = runtime::Session::open(so);
   if (!session.ok()) return report_error(session.error().message);
   runtime::Session& s = **session;
   auto ids = f.ids.empty() ? s.tokenize_prompt(f.prompt) : parse_ids(f.ids);
@@ -88,6 +91,10 @@ const Registrar kLogits{{"logits", "Print the top next-token logits at every pro
                            sub.add_option("--top", f->top, "Logits per position (default 10)")->check(CLI::Range(1, 1 << 20));
                            sub.add_flag("--json", f->json,
                                         "Print {\"positions\":[{\"pos\",\"token\",\"top\":[[id,logit],...]}]}");
+                           sub.add_flag("--exact", f->exact,
+                                        "Reference mode for debugging: weights dequantised exactly, F32 activations "
+                                        "(no Q8 activation quantisation), double dot products, F32 KV cache; "
+                                        "comparable with the float64 oracle files, slow");
                            return [f, p, i] {
                              if (p->count() == 0 && i->count() == 0) return report_error("give --prompt or --ids");
                              return run(*f);

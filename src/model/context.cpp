@@ -47,7 +47,8 @@ Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> mo
                           std::to_string(1 << 24) + ")");
   }
   const int n_batch = std::clamp(opts.n_batch, 1, n_ctx);
-  const uint64_t kv_bytes = KvCache::bytes_for(hp, n_ctx, opts.kv_type);
+  const KvType kv_type = opts.exact_weights ? KvType::kF32 : opts.kv_type;
+  const uint64_t kv_bytes = KvCache::bytes_for(hp, n_ctx, kv_type);
   const int n_threads = opts.pool != nullptr ? opts.pool->size()
                         : opts.n_threads > 0 ? opts.n_threads
                                              : default_threads(model->weights().bytes);
@@ -65,7 +66,7 @@ Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> mo
                           " of memory is available; try a smaller --ctx or a smaller model");
     }
   }
-  LS_ASSIGN_OR_RETURN(KvCache cache, KvCache::create(hp, n_ctx, opts.kv_type));
+  LS_ASSIGN_OR_RETURN(KvCache cache, KvCache::create(hp, n_ctx, kv_type));
   std::unique_ptr<Context> c(new Context(std::move(model), std::move(cache)));
   ThreadPool* pool = opts.pool;
   if (pool == nullptr && n_threads > 1) {
@@ -73,6 +74,7 @@ Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> mo
     pool = c->own_pool_.get();
   }
   c->scratch_.allocate(hp, n_batch, n_ctx, pool);
+  c->scratch_.lin.exact_weights = opts.exact_weights;
   c->logits_.resize(static_cast<size_t>(hp.n_vocab));
   return c;
 }

@@ -25,6 +25,10 @@ struct ContextOptions {
   uint64_t memory_budget = 0;  // bytes the check allows; 0: what the OS reports available
   int n_threads = 0;         // own pool of this many threads (0: default_threads()) when `pool` is null
   ThreadPool* pool = nullptr;  // shared pool (outlives the context)
+  // Reference mode for tests and `logits --exact`: weights dequantised exactly, F32 activations
+  // (no Q8 quantisation), double dot products, F32 KV cache (kv_type ignored). Compared with
+  // the float64 oracle files, it is where a wrong bit in a dequantiser shows. Single-threaded matmuls.
+  bool exact_weights = false;
 };
 
 class Context {

@@ -27,7 +27,30 @@ size_t linear_scratch_bytes(int64_t cols, int64_t n_rows) {
   return static_cast<size_t>(cols) * static_cast<size_t>(n_rows) * sizeof(float) + 4096;
 }
 
+namespace {
+
+void linear_exact(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearContext& lc) {
+  lc.exact_row.resize(static_cast<size_t>(w.cols));
+  float* row = lc.exact_row.data();
+  const auto dequantize_row = kernels::kernels(w.type)->dequantize_row;
+  for (int64_t r = 0; r < w.rows; ++r) {
+    dequantize_row(w.row(r), row, w.cols);
+    for (int64_t t = 0; t < n_rows; ++t) {
+      const float* xt = x + t * w.cols;
+      double acc = 0.0;
+      for (int64_t c = 0; c < w.cols; ++c) acc += static_cast<double>(row[c]) * static_cast<double>(xt[c]);
+      y[t * w.rows + r] = static_cast<float>(acc);
+    }
+  }
+}
+
+}  // namespace
+
 void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearContext& lc) {
+  if (lc.exact_weights) {
+    linear_exact(w, x, n_rows, y, lc);
+    return;
+  }
   kernels::WeightMatrix wm;
   wm.type = w.type;
   wm.data = w.data;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gguf/ggml_types.h"
 #include "kernels/matmul.h"
@@ -20,6 +21,11 @@ std::string linear_supported_types();
 struct LinearContext {
   kernels::MatmulScratch scratch;
   ThreadPool* pool = nullptr;
+  // Reference mode (tests, `logits --exact`): each weight row is dequantised exactly to F32 and
+  // dotted with the F32 activations in double; no activation quantisation. Slow; for checking
+  // the dequantisers and the rest of the forward pass against the float64 oracle.
+  bool exact_weights = false;
+  std::vector<float> exact_row;  // one dequantised weight row (exact mode only)
 };
 
 // Bytes of activation scratch for n_rows rows of up to `cols` values, whatever the weight type.

@@ -90,11 +90,12 @@ int argmax_lowest(std::span<const float> logits) {
 }
 
 RunStats run_against(const std::shared_ptr<const Model>& m, KvType kv, const test::Golden& g,
-                     const test::Golden* other, double tol) {
+                     const test::Golden* other, double tol, bool exact_weights = false) {
   RunStats st;
   ContextOptions opts;
   opts.n_ctx = 512;
   opts.kv_type = kv;
+  opts.exact_weights = exact_weights;
   opts.n_threads = 1;
   auto ctx = Context::create(m, opts);
   EXPECT_TRUE(ctx.ok()) << (ctx.ok() ? "" : ctx.error().message);
@@ -194,14 +195,14 @@ TEST_P(Parity, MatchesLlamaCpp) {
               line("oracle:", sum_oracle).c_str());
 }
 
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+[[maybe_unused]] std::string case_name(const ::testing::TestParamInfo<Case>& info) {
   std::string n = info.param.stem;
   std::replace_if(n.begin(), n.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
   return n;
 }
 
 // Float32 models are quick even under sanitizers; the rest form the `slow` binary.
-std::vector<Case> selected_cases() {
+[[maybe_unused]] std::vector<Case> selected_cases() {
   std::vector<Case> out;
   for (const Case& c : kCases) {
     const bool is_f32 = std::string(c.stem).ends_with("-f32");
@@ -214,7 +215,68 @@ std::vector<Case> selected_cases() {
   return out;
 }
 
+#ifdef LS_PARITY_ORACLE
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Parity);
+#else
 INSTANTIATE_TEST_SUITE_P(Models, Parity, ::testing::ValuesIn(selected_cases()), case_name);
+#endif
+
+// Quantised weights against the float64 oracle, in the engine's exact reference mode
+// (ContextOptions::exact_weights: every weight row dequantised with the kernels' dequantize_row,
+// F32 activations, no activation quantisation, F32 KV). What remains is float32 rounding, so a
+// wrong bit in a dequantiser shows far above these tolerances (measured maximum, rounded up).
+struct OracleCase {
+  const char* stem;
+  const char* prompts[4];
+  double tol;  // max |d logprob| over the top-20 ids, every prompt position and greedy step
+};
+
+const OracleCase kOracleCases[] = {
+    {"tiny-qwen2-q8_0", STD_PROMPTS, 3e-5},   {"tiny-qwen2-q4_0", STD_PROMPTS, 4e-5},
+    {"tiny-qwen2-q4_1", STD_PROMPTS, 4e-5},   {"tiny-qwen2-q5_0", STD_PROMPTS, 3e-5},
+    {"tiny-qwen2-q5_1", STD_PROMPTS, 4e-5},   {"tiny-qwen2-q2_k", STD_PROMPTS, 4.5e-5},
+    {"tiny-qwen2-q3_k_m", STD_PROMPTS, 4.5e-5}, {"tiny-qwen2-q4_k_m", STD_PROMPTS, 3.5e-5},
+    {"tiny-qwen2-q5_k_m", STD_PROMPTS, 3e-5}, {"tiny-qwen2-q6_k", STD_PROMPTS, 4e-5},
+    {"tiny-llama-q8_0", STD_PROMPTS, 4e-5},   {"tiny-llama-q4_k_m", STD_PROMPTS, 5e-5},
+    {"tiny-qwen3-q8_0", STD_PROMPTS, 2e-5},   {"tiny-qwen3-q4_k_m", STD_PROMPTS, 2e-5},
+    {"scifact-lm-q8_0", SCI_PROMPTS, 2.5e-5}, {"scifact-lm-q4_k_m", SCI_PROMPTS, 4e-5},
+    {"stories260K-q8_0", STD_PROMPTS, 6e-5},
+};
+
+class ExactOracle : public ::testing::TestWithParam<OracleCase> {};
+
+TEST_P(ExactOracle, DequantisedWeightsMatchFloat64) {
+  const OracleCase& c = GetParam();
+  const std::string model_rel = std::string("models/") + c.stem + ".gguf";
+  LS_REQUIRE_ASSET(model_rel);
+  auto m = Model::load(test::shared_path(model_rel));
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  double worst = 0.0;
+  for (const char* p : c.prompts) {
+    test::Golden oracle;
+    ASSERT_TRUE(test::load_golden(test::shared_path(std::string("golden/") + c.stem + "/" + p + ".ideal-f64.json"), oracle));
+    const RunStats o = run_against(*m, KvType::kF32, oracle, nullptr, c.tol, /*exact_weights=*/true);
+    check(c.stem, p, "exact/oracle", o, c.tol);
+    // Greedy ids: every step up to the first whose oracle margin is within 10x float32 rounding.
+    const int horizon = test::margin_horizon(oracle, 10 * c.tol, static_cast<int>(oracle.greedy_ids.size()));
+    EXPECT_GE(o.matched, horizon) << c.stem << " " << p;
+    std::printf("ORACLE-GREEDY %-18s %-10s %2d/%2d\n", c.stem, p, std::min(o.matched, horizon), horizon);
+    worst = std::max({worst, o.max_prompt, o.max_gen});
+  }
+  std::printf("ORACLE %-18s exact max|dlogprob| %.2e (tol %.1e)\n", c.stem, worst, c.tol);
+}
+
+[[maybe_unused]] std::string oracle_case_name(const ::testing::TestParamInfo<OracleCase>& info) {
+  std::string n = info.param.stem;
+  std::replace_if(n.begin(), n.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+  return n;
+}
+
+#ifdef LS_PARITY_ORACLE
+INSTANTIATE_TEST_SUITE_P(Quantised, ExactOracle, ::testing::ValuesIn(kOracleCases), oracle_case_name);
+#else
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ExactOracle);
+#endif
 
 }  // namespace
 }  // namespace ls::model
