@@ -78,8 +78,17 @@ struct RunStats {
   double max_gen = 0.0;     // ... over the 32 greedy steps
   int matched = 0;          // greedy steps whose argmax equals the golden id, from the start
   int horizon = 0;          // steps that must match
-  int strict_horizon = 0;   // the same with the 0.02 margin floor alone (reported, not asserted)
+  int strict_horizon = 0;   // the same with the 0.02 margin floor alone (the bare horizon)
 };
+
+// Model/setting pairs known to miss the bare 0.02-margin horizon (asserted everywhere else, so a
+// regression shows). Both only with flash attention + F16 KV; their fa-off/F32-KV runs meet it, and
+// a bit-exact twin of ggml's vector expf in SiLU changed neither: the divergence is in the F16
+// flash-attention path, not traced further yet.
+bool bare_horizon_exception(const char* stem, const char* setting) {
+  const std::string s = stem;
+  return std::string(setting) == "f16kv/default" && (s == "tiny-qwen2-q2_k" || s == "tiny-qwen2-q5_k_m");
+}
 
 int argmax_lowest(std::span<const float> logits) {
   int best = 0;
@@ -150,6 +159,9 @@ void check(const char* stem, const char* prompt, const char* setting, const RunS
               stem, prompt, setting, std::min(st.matched, st.horizon), st.horizon, st.max_prompt,
               st.max_gen, tol);
   EXPECT_GE(st.matched, st.horizon) << stem << " " << prompt << " " << setting;
+  if (!bare_horizon_exception(stem, setting)) {
+    EXPECT_GE(st.matched, st.strict_horizon) << stem << " " << prompt << " " << setting << " (bare 0.02 horizon)";
+  }
   EXPECT_LE(st.max_prompt, tol) << stem << " " << prompt << " " << setting;
   EXPECT_LE(st.max_gen, tol) << stem << " " << prompt << " " << setting;
 }
