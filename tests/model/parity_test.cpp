@@ -82,9 +82,12 @@ struct RunStats {
 };
 
 // Model/setting pairs known to miss the bare 0.02-margin horizon (asserted everywhere else, so a
-// regression shows). Both only with flash attention + F16 KV; their fa-off/F32-KV runs meet it, and
-// a bit-exact twin of ggml's vector expf in SiLU changed neither: the divergence is in the F16
-// flash-attention path, not traced further yet.
+// regression shows). Both only in the default setting (F16 KV); their fa-off/F32-KV runs meet it,
+// and a bit-exact twin of ggml's vector expf in SiLU changed neither. Prompt positions agree with
+// llama.cpp to ~4e-6 and single generated positions differ locally (not carried through the KV
+// cache), which points at rounding flips in the quantised matmuls. Unverified suspects: the float
+// summation order of our AVX-512 Q5_K/Q6_K dot products vs ggml's, and llama.cpp's repacked Q2_K
+// layout on AVX-512, whose matmul sums in another order.
 bool bare_horizon_exception(const char* stem, const char* setting) {
   const std::string s = stem;
   return std::string(setting) == "f16kv/default" && (s == "tiny-qwen2-q2_k" || s == "tiny-qwen2-q5_k_m");
