@@ -139,17 +139,18 @@ test('queue full is RateLimitError; an aborted stream is cancelled on the server
 });
 
 test('SIGTERM drains: a running request finishes, then the process exits 0', async () => {
-  const s = await startServer({ model: 'drain', reply: 'y'.repeat(30), token_delay_ms: 20 });
+  // Long enough (about 3 s) that the poll below sees it running even on a slow, busy machine.
+  const s = await startServer({ model: 'drain', reply: 'y'.repeat(60), token_delay_ms: 50 });
   const c = new OpenAI({ apiKey: 'unused', baseURL: s.apiURL, maxRetries: 0 });
   const pending = c.chat.completions.create({ model: 'drain', messages: [{ role: 'user', content: 'x' }] });
   const start = Date.now();
   while ((await metric(s.baseURL, 'localseek_requests_running')) !== 1) {
-    assert.ok(Date.now() - start < 3000);
+    assert.ok(Date.now() - start < 20000);
     await new Promise((r) => setTimeout(r, 10));
   }
   s.kill('SIGTERM');
   const r = await pending;
-  assert.equal(r.choices[0].message.content, 'y'.repeat(30));
+  assert.equal(r.choices[0].message.content, 'y'.repeat(60));
   const { code } = await s.exited;
   assert.equal(code, 0);
   await s.stop();
