@@ -28,6 +28,7 @@ struct ServeFlags {
   std::string kv = "f16";
   std::string chat_template;
   bool no_model = false;
+  bool no_sync_scheduler = false;
   std::string backend;  // hidden: KIND:ARG, e.g. scripted:FILE
   std::vector<std::string> api_key_files;
   std::string reasoning_format = "deepseek";
@@ -131,6 +132,7 @@ int run_serve(ServeFlags& f) {
               backend ? ("model " + backend->info().id).c_str() : "no model");
   std::fflush(stdout);
   std::thread serving([&http] { http.serve(); });
+  if (http.state().sync && !f.no_sync_scheduler) http.state().sync->start();
 
   unsigned char sig = 0;
   while (read(g_signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
@@ -162,6 +164,9 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
                  "Jinja chat template file (default: the model's tokenizer.chat_template)")
       ->check(CLI::ExistingFile);
   sub.add_flag("--no-model", f->no_model, "Start without a model (knowledge base endpoints only)");
+  sub.add_flag("--no-sync-scheduler", f->no_sync_scheduler,
+               "Do not run the knowledge base's sources on their cron schedules (POST "
+               "/v1/kb/sources/{id}/sync still works)");
   sub.add_option("--backend", f->backend, "Engine KIND:ARG (scripted:FILE for tests)")
       ->group("");  // hidden
   sub.add_option("--host", c.host, "Address to listen on")->capture_default_str();

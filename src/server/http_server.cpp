@@ -64,7 +64,9 @@ HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend,
   install_hooks();
   add_system_routes(*http_, st);
   add_generation_routes(*http_, st);
+  if (st.kb) st.sync = std::make_unique<SyncScheduler>(st.kb, st.metrics.registry);
   add_kb_routes(*http_, st);
+  add_kb_source_routes(*http_, st);
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -152,6 +154,7 @@ void HttpServer::serve() { http_->listen_after_bind(); }
 void HttpServer::start_draining() {
   state_->draining.store(true);
   state_->queue.drain();
+  if (state_->sync) state_->sync->stop();  // no new scheduled syncs; a running one finishes
 }
 
 bool HttpServer::wait_idle(std::chrono::milliseconds limit) {
@@ -166,6 +169,7 @@ bool HttpServer::wait_idle(std::chrono::milliseconds limit) {
 void HttpServer::stop() {
   if (!http_ || stopped_) return;
   stopped_ = true;
+  if (state_->sync) state_->sync->stop();
   http_->stop();
   // Idle keep-alive connections would hold their worker (and so the shutdown) for up to the
   // keep-alive timeout; nothing is running any more, so close them now.

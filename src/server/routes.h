@@ -13,5 +13,7 @@ void add_system_routes(httplib::Server& http, ServerState& state);
 void add_generation_routes(httplib::Server& http, ServerState& state);
 // /v1/kb/{collection}/documents…, /v1/kb/collections, /search.
 void add_kb_routes(httplib::Server& http, ServerState& state);
+// /v1/kb/sources, /v1/kb/sources/{id}/sync.
+void add_kb_source_routes(httplib::Server& http, ServerState& state);
 
 }  // namespace ls::server

@@ -12,6 +12,7 @@
 #include "server/grounding.h"
 #include "server/server_config.h"
 #include "server/server_metrics.h"
+#include "server/sync_scheduler.h"
 
 namespace ls::server {
 
@@ -32,7 +33,8 @@ struct ServerState {
   ApiKeys keys;
   CorsPolicy cors;
   std::atomic<bool> draining{false};
-  std::shared_ptr<Grounding> grounding;  // grounded answers (rag); null: the extension is ignored
+  std::shared_ptr<Grounding> grounding;
+  std::unique_ptr<SyncScheduler> sync;  // with a knowledge base; its thread runs only when started  // grounded answers (rag); null: the extension is ignored
 };
 
 }  // namespace ls::server
