@@ -6,13 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "gguf/cli_run.h"
+#include "cli_run.h"
 #include "test_support.h"
 
 namespace ls::chat {
 namespace {
 
-using gguf::cli_test::run;
+constexpr auto run = [](const std::string& args) { return ls::test::run_cli(args); };
 
 // Built with append: GCC 12 warns spuriously (-Wrestrict) on "'" + s + "'".
 std::string quote(const std::string& s) {

@@ -10,8 +10,8 @@
 
 namespace {
 
-using ls::gguf::cli_test::CliRun;
-using ls::gguf::cli_test::run;
+using ls::test::CliRun;
+constexpr auto run = [](const std::string& args) { return ls::test::run_cli(args); };
 
 // Every shared file inspects, and the JSON agrees with itself (types histogram vs tensor list).
 void inspect_every_file_in(const std::string& dir) {

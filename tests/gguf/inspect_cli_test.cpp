@@ -13,8 +13,8 @@
 
 namespace {
 
-using ls::gguf::cli_test::CliRun;
-using ls::gguf::cli_test::run;
+using ls::test::CliRun;
+constexpr auto run = [](const std::string& args) { return ls::test::run_cli(args); };
 
 TEST(InspectCli, JsonOfAQuantizedModel) {
   LS_REQUIRE_ASSET("models/tiny-qwen2-q4_k_m.gguf");

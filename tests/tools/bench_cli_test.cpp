@@ -13,7 +13,10 @@
 namespace ls::tools {
 namespace {
 
-using test_cli::run;
+// Tools tests read JSON from stdout: stderr (progress) is discarded unless asked for.
+constexpr auto run = [](const std::string& args, bool with_stderr = false) {
+  return ls::test::run_cli(args, with_stderr);
+};
 
 TEST(Bench, JsonOnATinyModel) {
   LS_REQUIRE_ASSET("models/tiny-qwen2-q8_0.gguf");

@@ -20,7 +20,10 @@ namespace ls::tools {
 namespace {
 
 namespace fs = std::filesystem;
-using test_cli::run;
+// Tools tests read JSON from stdout: stderr (progress) is discarded unless asked for.
+constexpr auto run = [](const std::string& args, bool with_stderr = false) {
+  return ls::test::run_cli(args, with_stderr);
+};
 
 std::string temp_path(const std::string& name) {
   return (fs::temp_directory_path() / ("ls-genmodel-" + std::to_string(::getpid()) + "-" + name)).string();

@@ -1,4 +1,5 @@
-// Runs the `localseek` binary with arguments and captures its output and exit code.
+// Runs the `localseek` binary with arguments and captures its output (stderr merged unless asked
+// otherwise, e.g. when stdout must parse as JSON) and exit code. Shared by every CLI test.
 #pragma once
 
 #include <sys/wait.h>
@@ -9,15 +10,15 @@
 
 #include "test_support.h"
 
-namespace ls::gguf::cli_test {
+namespace ls::test {
 
 struct CliRun {
   int exit_code;
   std::string out;
 };
 
-inline CliRun run(const std::string& args) {
-  const std::string cmd = ls::test::binary() + " " + args + " 2>&1";
+inline CliRun run_cli(const std::string& args, bool with_stderr = true) {
+  const std::string cmd = binary() + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return {-1, ""};
   std::string out;
@@ -28,4 +29,4 @@ inline CliRun run(const std::string& args) {
   return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
 }
 
-}  // namespace ls::gguf::cli_test
+}  // namespace ls::test
