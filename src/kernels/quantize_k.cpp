@@ -17,7 +17,8 @@ constexpr float kGroupMaxEps = 1e-15f;
 
 // Symmetric quantisation of n values to [-nmax, nmax-1] with a weighted least-squares scale search
 // (ggml make_qx_quants, rmse_type 1 with weights x^2). L receives values shifted by +nmax.
-float fit_symmetric(int n, int nmax, const float* x, int8_t* L) {
+// The value of largest magnitude (the first one on ties, as ggml scans), signed.
+float signed_absmax(int n, const float* x) {
   float max = 0, amax = 0;
   for (int i = 0; i < n; ++i) {
     const float ax = std::fabs(x[i]);
@@ -26,10 +27,19 @@ float fit_symmetric(int n, int nmax, const float* x, int8_t* L) {
       max = x[i];
     }
   }
-  if (amax < kGroupMaxEps) {
-    std::fill(L, L + n, int8_t{0});
-    return 0.f;
-  }
+  return max;
+}
+
+// Both symmetric fits treat a group whose values are all (almost) zero the same way.
+bool zero_group(int n, float max, int8_t* L) {
+  if (std::fabs(max) >= kGroupMaxEps) return false;
+  std::fill(L, L + n, int8_t{0});
+  return true;
+}
+
+float fit_symmetric(int n, int nmax, const float* x, int8_t* L) {
+  const float max = signed_absmax(n, x);
+  if (zero_group(n, max, L)) return 0.f;
   float iscale = -nmax / max;
   float sumlx = 0, suml2 = 0;
   for (int i = 0; i < n; ++i) {
@@ -67,18 +77,8 @@ float fit_symmetric(int n, int nmax, const float* x, int8_t* L) {
 
 // 3-bit symmetric fit with iterative per-value refinement (ggml make_q3_quants, do_rmse).
 float fit_q3(int n, int nmax, const float* x, int8_t* L) {
-  float max = 0, amax = 0;
-  for (int i = 0; i < n; ++i) {
-    const float ax = std::fabs(x[i]);
-    if (ax > amax) {
-      amax = ax;
-      max = x[i];
-    }
-  }
-  if (amax < kGroupMaxEps) {
-    std::fill(L, L + n, int8_t{0});
-    return 0.f;
-  }
+  const float max = signed_absmax(n, x);
+  if (zero_group(n, max, L)) return 0.f;
   const float iscale = -nmax / max;
   float sumlx = 0, suml2 = 0;
   for (int i = 0; i < n; ++i) {

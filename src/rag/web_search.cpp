@@ -40,74 +40,49 @@ std::string scalar_string(const json* v) {
   return "";
 }
 
-// The table: one row per provider.
+// The table: one row per provider (designated fields in ProviderSpec's declaration order).
 std::vector<ProviderSpec> presets() {
-  std::vector<ProviderSpec> t;
-  {
-    ProviderSpec p;
-    p.name = "searxng";
-    p.endpoint = "http://127.0.0.1:8888/search";
-    p.fixed_params = {{"format", "json"}};
-    p.results_path = "results";
-    p.snippet_path = "content";
-    t.push_back(p);
-  }
-  {
-    ProviderSpec p;
-    p.name = "brave";
-    p.endpoint = "https://api.search.brave.com/res/v1/web/search";
-    p.count_param = "count";
-    p.key_env = "BRAVE_API_KEY";
-    p.key_header = "X-Subscription-Token";
-    p.results_path = "web.results";
-    p.snippet_path = "description";
-    t.push_back(p);
-  }
-  {
-    ProviderSpec p;
-    p.name = "bing";
-    p.endpoint = "https://api.bing.microsoft.com/v7.0/search";
-    p.count_param = "count";
-    p.max_count = 50;
-    p.key_env = "BING_API_KEY";
-    p.key_header = "Ocp-Apim-Subscription-Key";
-    p.results_path = "webPages.value";
-    p.title_path = "name";
-    t.push_back(p);
-  }
-  {
-    ProviderSpec p;
-    p.name = "tavily";
-    p.endpoint = "https://api.tavily.com/search";
-    p.method = "POST";
-    p.query_param = "query";
-    p.count_param = "max_results";
-    p.key_env = "TAVILY_API_KEY";
-    p.key_header = "Authorization";
-    p.key_prefix = "Bearer ";
-    p.results_path = "results";
-    p.snippet_path = "content";
-    t.push_back(p);
-  }
-  {
-    ProviderSpec p;
-    p.name = "google";
-    p.endpoint = "https://www.googleapis.com/customsearch/v1";
-    p.count_param = "num";
-    p.max_count = 10;
-    p.key_env = "GOOGLE_API_KEY";
-    p.key_param = "key";
-    p.results_path = "items";
-    p.url_path = "link";
-    t.push_back(p);
-  }
-  {
-    ProviderSpec p;
-    p.name = "json";
-    p.results_path = "results";
-    t.push_back(p);
-  }
-  return t;
+  return {
+      {.name = "searxng",
+       .endpoint = "http://127.0.0.1:8888/search",
+       .fixed_params = {{"format", "json"}},
+       .results_path = "results",
+       .snippet_path = "content"},
+      {.name = "brave",
+       .endpoint = "https://api.search.brave.com/res/v1/web/search",
+       .count_param = "count",
+       .key_env = "BRAVE_API_KEY",
+       .key_header = "X-Subscription-Token",
+       .results_path = "web.results",
+       .snippet_path = "description"},
+      {.name = "bing",
+       .endpoint = "https://api.bing.microsoft.com/v7.0/search",
+       .count_param = "count",
+       .max_count = 50,
+       .key_env = "BING_API_KEY",
+       .key_header = "Ocp-Apim-Subscription-Key",
+       .results_path = "webPages.value",
+       .title_path = "name"},
+      {.name = "tavily",
+       .endpoint = "https://api.tavily.com/search",
+       .method = "POST",
+       .query_param = "query",
+       .count_param = "max_results",
+       .key_env = "TAVILY_API_KEY",
+       .key_header = "Authorization",
+       .key_prefix = "Bearer ",
+       .results_path = "results",
+       .snippet_path = "content"},
+      {.name = "google",
+       .endpoint = "https://www.googleapis.com/customsearch/v1",
+       .count_param = "num",
+       .max_count = 10,
+       .key_env = "GOOGLE_API_KEY",
+       .key_param = "key",
+       .results_path = "items",
+       .url_path = "link"},
+      {.name = "json", .results_path = "results"},
+  };
 }
 
 class MappedWebSearch : public WebSearch {

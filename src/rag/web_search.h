@@ -31,20 +31,23 @@ class WebSearch {
   virtual Result<std::vector<WebResult>> search(const std::string& query, int max_results) = 0;
 };
 
+// Every member has an initializer so the preset table can name only the fields a provider sets.
 struct ProviderSpec {
-  std::string name;
-  std::string endpoint;           // base URL; the query string is appended
+  std::string name{};
+  std::string endpoint{};           // base URL; the query string is appended
   std::string method = "GET";     // POST sends a JSON body {query_param: q, count_param: n}
   std::string query_param = "q";
-  std::string count_param;        // empty: the count is not sent
+  std::string count_param{};        // empty: the count is not sent
   int max_count = 20;             // the provider's own cap on count_param
-  std::vector<std::pair<std::string, std::string>> fixed_params;  // e.g. format=json
-  std::string key_env;            // environment variable holding the key ("" = keyless)
-  std::string key_header;         // header carrying the key ...
-  std::string key_prefix;         // ... with this prefix ("Bearer ")
-  std::string key_param;          // or the query parameter carrying it
-  std::string results_path;       // dotted JSON path to the results array ("web.results")
-  std::string title_path = "title", url_path = "url", snippet_path = "snippet";  // inside one result
+  std::vector<std::pair<std::string, std::string>> fixed_params{};  // e.g. format=json
+  std::string key_env{};            // environment variable holding the key ("" = keyless)
+  std::string key_header{};         // header carrying the key ...
+  std::string key_prefix{};         // ... with this prefix ("Bearer ")
+  std::string key_param{};          // or the query parameter carrying it
+  std::string results_path{};       // dotted JSON path to the results array ("web.results")
+  std::string title_path = "title";  // inside one result
+  std::string url_path = "url";
+  std::string snippet_path = "snippet";
 };
 
 // Names of the built-in presets.
