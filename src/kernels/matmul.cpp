@@ -37,7 +37,7 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
                               std::string(isa_name(options.isa)));
   }
   // Prefill goes through dot_tile, which may read a different activation format than vec_dot.
-  const bool tiled = n_tokens > 1 && k->dot_tile != nullptr;
+  const bool tiled = n_tokens > 1 && k->dot_tile != nullptr && !options.per_token;
   const GgmlType act_type = tiled ? k->tile_act_type : k->vec_dot_type;
   const TypeKernels* act = kernels_for(act_type, options.isa);
   if (act == nullptr) return Error::internal("matmul: no activation kernels for type id " + type_label(act_type));

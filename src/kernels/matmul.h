@@ -43,6 +43,10 @@ struct MatmulOptions {
   Isa isa = best_isa();  // tests pin an ISA; the engine keeps the default
   size_t x_stride = 0;   // floats between token rows of x; 0 = n_in
   size_t y_stride = 0;   // floats between token rows of y; 0 = n_out
+  // Every token through the single-token path (vec_dot on vec_dot_type activations), whatever
+  // n_tokens: a token's result is then the same bits as if it were alone, which the batched
+  // server forward needs (one sequence's greedy output must not depend on its batch mates).
+  bool per_token = false;
 };
 
 // pool may be null (single-threaded). Errors: unsupported type or ISA, n_in not a multiple of the

@@ -37,7 +37,7 @@ float dot_f16(int64_t n, const void* a, const void* b) {
   return f(n, a, b);
 }
 
-void attend_exact(const AttentionDims& d, const KvCache& c, int il, int kvh, const float* q,
+void attend_exact(const AttentionDims& d, const KvView& c, int il, int kvh, const float* q,
                   int64_t pos, float* out, float* scores) {
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j <= pos; ++j) {
@@ -62,7 +62,7 @@ void attend_exact(const AttentionDims& d, const KvCache& c, int il, int kvh, con
 // Online softmax over F16 K/V. `Acc` is the accumulator element: uint16_t (F16, vec path) or
 // float (tiled path); `QT` likewise for the query.
 template <class QT, class Acc>
-void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, const float* q,
+void attend_flash(const AttentionDims& d, const KvView& c, int il, int kvh, const float* q,
                   int64_t pos, float* out, float* scratch) {
   constexpr bool kHalfQ = sizeof(QT) == 2;
   constexpr bool kHalfAcc = sizeof(Acc) == 2;
@@ -104,7 +104,7 @@ void attend_flash(const AttentionDims& d, const KvCache& c, int il, int kvh, con
 
 }  // namespace
 
-void attend_head(const AttentionDims& d, AttentionPath path, const KvCache& cache, int il, int h,
+void attend_head(const AttentionDims& d, AttentionPath path, const KvView& cache, int il, int h,
                  const float* q, int64_t pos, float* out, float* scratch) {
   const int kvh = h / (d.n_head / d.n_head_kv);
   switch (path) {

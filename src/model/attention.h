@@ -36,8 +36,8 @@ AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens
 int64_t attention_scratch_floats(const AttentionDims& d, int n_ctx);
 
 // out (head_dim_v floats) = attention of query head `h` (q: head_dim_k floats) at absolute
-// position `pos` over cache positions [0, pos] of layer `il`.
-void attend_head(const AttentionDims& d, AttentionPath path, const KvCache& cache, int il, int h,
+// position `pos` over the sequence's positions [0, pos] of layer `il`.
+void attend_head(const AttentionDims& d, AttentionPath path, const KvView& cache, int il, int h,
                  const float* q, int64_t pos, float* out, float* scratch);
 
 }  // namespace ls::model

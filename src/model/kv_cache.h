@@ -48,4 +48,29 @@ class KvCache {
   std::vector<uint8_t> v_;
 };
 
+// Where one sequence's positions live in a KvCache: contiguously from cell 0 (a Context's own
+// cache), or in fixed-size pages of a shared pool (KvPool), found through the sequence's page
+// table (logical page -> physical page). Attention reads rows only through this.
+class KvView {
+ public:
+  explicit KvView(KvCache& cache) : cache_(&cache) {}
+  // page_size = 1 << page_shift positions; pages[i] holds positions [i << shift, (i+1) << shift).
+  KvView(KvCache& cache, const int32_t* pages, int page_shift)
+      : cache_(&cache), pages_(pages), shift_(page_shift), mask_((int64_t{1} << page_shift) - 1) {}
+
+  KvType type() const { return cache_->type(); }
+  int64_t cell(int64_t pos) const {
+    return pages_ == nullptr ? pos : (static_cast<int64_t>(pages_[pos >> shift_]) << shift_) | (pos & mask_);
+  }
+  const uint8_t* k_row(int il, int64_t pos) const { return cache_->k_row(il, cell(pos)); }
+  const uint8_t* v_row(int il, int64_t pos) const { return cache_->v_row(il, cell(pos)); }
+  void store(int il, int64_t pos, const float* k, const float* v) const { cache_->store(il, cell(pos), k, v); }
+
+ private:
+  KvCache* cache_;
+  const int32_t* pages_ = nullptr;
+  int shift_ = 0;
+  int64_t mask_ = 0;
+};
+
 }  // namespace ls::model

@@ -46,7 +46,8 @@ void linear_exact(const Matrix& w, const float* x, int64_t n_rows, float* y, Lin
 
 }  // namespace
 
-void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearContext& lc) {
+void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearContext& lc,
+            bool per_token) {
   if (lc.exact_weights) {
     linear_exact(w, x, n_rows, y, lc);
     return;
@@ -57,7 +58,9 @@ void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearCon
   wm.n_in = w.cols;
   wm.n_out = w.rows;
   wm.row_stride = w.row_bytes;
-  const Status st = kernels::matmul(wm, x, n_rows, y, lc.scratch, lc.pool);
+  kernels::MatmulOptions mo;
+  mo.per_token = per_token;
+  const Status st = kernels::matmul(wm, x, n_rows, y, lc.scratch, lc.pool, mo);
   if (!st.ok()) {
     // resolve_weights admits only shapes and types the kernels accept, so this is a bug.
     std::fprintf(stderr, "localseek: internal error in matmul: %s\n", st.error().message.c_str());

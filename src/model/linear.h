@@ -31,8 +31,10 @@ struct LinearContext {
 // Bytes of activation scratch for n_rows rows of up to `cols` values, whatever the weight type.
 size_t linear_scratch_bytes(int64_t cols, int64_t n_rows);
 
-// y[t * w.rows + r] = sum_c W[r][c] * x[t * w.cols + c] for t < n_rows.
-void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearContext& lc);
+// y[t * w.rows + r] = sum_c W[r][c] * x[t * w.cols + c] for t < n_rows. With per_token, each
+// row is computed exactly as it would be alone (kernels::MatmulOptions::per_token).
+void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearContext& lc,
+            bool per_token = false);
 
 // Row `r` of W as floats (embedding lookup).
 void matrix_row(const Matrix& w, int64_t r, float* out);

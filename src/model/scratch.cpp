@@ -59,6 +59,8 @@ void Scratch::allocate(const HParams& hp, int nb, int n_ctx, ThreadPool* pool) {
   attn_work_per_thread = attention_scratch_floats(attention_dims(hp), n_ctx);
   attn_work.resize(s.attn_work);
   lin.scratch.reserve(s.linear_bytes);
+  rows.reserve(b);
+  groups.reserve(b);
 }
 
 }  // namespace ls::model

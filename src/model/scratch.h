@@ -26,6 +26,19 @@ struct Scratch {
   std::vector<float> attn_work;  // attention_scratch_floats per thread
   int64_t attn_work_per_thread = 0;
   LinearContext lin;             // activations converted for the matmul kernels + thread pool
+  // The current step's rows (decoder.cpp: decode_step): which segment and position each row is,
+  // and the row ranges that share one matmul call.
+  struct RowSeq {
+    int32_t seg;
+    int64_t pos;
+  };
+  struct RowGroup {
+    int64_t row0;
+    int64_t n;
+    bool per_token;
+  };
+  std::vector<RowSeq> rows;
+  std::vector<RowGroup> groups;
 
   static size_t bytes_for(const HParams& hp, int n_batch, int n_ctx, int n_threads);
   void allocate(const HParams& hp, int n_batch, int n_ctx, ThreadPool* pool);

@@ -23,7 +23,9 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& opts) {
     if (!t.ok()) return t.error().with_context("chat template");
     s->template_.emplace(std::move(t).value());
   }
-  LS_ASSIGN_OR_RETURN(s->ctx_, model::Context::create(s->model_, opts.context));
+  if (opts.create_context) {
+    LS_ASSIGN_OR_RETURN(s->ctx_, model::Context::create(s->model_, opts.context));
+  }
   return s;
 }
 

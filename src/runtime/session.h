@@ -23,6 +23,8 @@ struct SessionOptions {
   std::string model_path;
   model::ContextOptions context;
   std::string chat_template_path;  // overrides the file's tokenizer.chat_template
+  // false: no Context (the batched server engine brings its own KV pool); context() must not be called.
+  bool create_context = true;
 };
 
 class Session {
@@ -30,6 +32,7 @@ class Session {
   static Result<std::unique_ptr<Session>> open(const SessionOptions& opts);
 
   const model::Model& model() const { return *model_; }
+  std::shared_ptr<const model::Model> shared_model() const { return model_; }
   model::Context& context() { return *ctx_; }
   const tok::Tokenizer& tokenizer() const { return *tok_; }
   const std::vector<int32_t>& eog_ids() const { return eog_; }
