@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "kb/knowledge_base.h"
 #include "server/backend_factory.h"
+#include "server/batch_backend.h"
 #include "server/http_server.h"
 #include "server/session_backend.h"
 #include "util/log.h"
@@ -29,6 +30,8 @@ struct ServeFlags {
   std::string chat_template;
   bool no_model = false;
   bool no_sync_scheduler = false;
+  bool single_sequence = false;
+  runtime::BatchEngineOptions engine;
   std::string backend;  // hidden: KIND:ARG, e.g. scripted:FILE
   std::vector<std::string> api_key_files;
   std::string reasoning_format = "deepseek";
@@ -100,13 +103,26 @@ int run_serve(ServeFlags& f) {
     o.context.n_threads = f.threads;
     o.context.kv_type = f.kv == "f32" ? model::KvType::kF32 : model::KvType::kF16;
     o.chat_template_path = f.chat_template;
-    auto b = server::SessionBackend::open(o);
-    if (!b.ok()) return report_error(b.error().message);
-    backend = *b;
-    if (cfg.parallel > 1) {
-      log::warn("serve: this engine runs one generation at a time; --parallel " +
-                std::to_string(cfg.parallel) + " lowered to 1 (others wait in the queue)");
-      cfg.parallel = 1;
+    if (f.single_sequence) {
+      auto b = server::SessionBackend::open(o);
+      if (!b.ok()) return report_error(b.error().message);
+      backend = *b;
+      if (cfg.parallel > 1) {
+        log::warn("serve: --single-sequence runs one generation at a time; --parallel " +
+                  std::to_string(cfg.parallel) + " lowered to 1 (others wait in the queue)");
+        cfg.parallel = 1;
+      }
+    } else {
+      server::BatchBackendOptions bo;
+      bo.session = o;
+      bo.engine = f.engine;
+      bo.engine.n_ctx = f.ctx;
+      bo.engine.max_running = cfg.parallel;
+      bo.engine.kv_type = o.context.kv_type;
+      bo.engine.n_threads = f.threads;
+      auto b = server::BatchBackend::open(bo);
+      if (!b.ok()) return report_error(b.error().message);
+      backend = *b;
     }
   } else if (!f.no_model) {
     return report_error("give a model (-m MODEL.gguf) or --no-model to serve only the knowledge base");
@@ -154,7 +170,7 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
   auto f = std::make_shared<ServeFlags>();
   server::ServerConfig& c = f->config;
   sub.add_option("-m,--model", f->model, "GGUF model file to serve")->check(CLI::ExistingFile);
-  sub.add_option("--ctx", f->ctx, "Context size in tokens (default: the model's context_length)")
+  sub.add_option("--ctx", f->ctx, "Context size in tokens of one sequence (default: the model's context_length)")
       ->check(CLI::Range(1, 1 << 24));
   sub.add_option("-t,--threads", f->threads, "Threads (default: the CPUs available)")
       ->check(CLI::Range(1, 1024));
@@ -163,6 +179,19 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
   sub.add_option("--chat-template", f->chat_template,
                  "Jinja chat template file (default: the model's tokenizer.chat_template)")
       ->check(CLI::ExistingFile);
+  sub.add_option("--ctx-pool", f->engine.pool_tokens,
+                 "KV pool in token positions, shared on demand by the running sequences "
+                 "(default: --parallel x --ctx up to 65536, at least --ctx)")
+      ->check(CLI::Range(1, 1 << 26));
+  sub.add_option("--kv-page", f->engine.page_size, "Positions per KV pool page (a power of two)")
+      ->capture_default_str()->check(CLI::IsMember({1, 2, 4, 8, 16, 32, 64, 128, 256}));
+  sub.add_option("--prefill-chunk", f->engine.prefill_chunk,
+                 "Prompt tokens evaluated per step beside the running decodes (bounds their inter-token latency)")
+      ->capture_default_str()->check(CLI::Range(1, 8192));
+  sub.add_flag("--prefix-cache,!--no-prefix-cache", f->engine.prefix_cache,
+               "Reuse the KV of a cached prompt prefix (default on)");
+  sub.add_flag("--single-sequence", f->single_sequence,
+               "The previous engine: one generation at a time on one context (no batching)");
   sub.add_flag("--no-model", f->no_model, "Start without a model (knowledge base endpoints only)");
   sub.add_flag("--no-sync-scheduler", f->no_sync_scheduler,
                "Do not run the knowledge base's sources on their cron schedules (POST "
@@ -185,7 +214,7 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
       ->capture_default_str()->check(CLI::Range(size_t{1024}, size_t{1} << 32));
   sub.add_option("--queue-max", c.queue_max, "Generation requests that may wait (429 beyond)")
       ->capture_default_str()->check(CLI::Range(0, 100000));
-  sub.add_option("--parallel", c.parallel, "Generation requests running at once")
+  sub.add_option("--parallel", c.parallel, "Generation requests decoding together in one batched forward")
       ->capture_default_str()->check(CLI::Range(1, 1024));
   sub.add_option("--timeout", c.timeout_seconds, "Seconds a generation request may take, queue included")
       ->capture_default_str()->check(CLI::Range(0.001, 1e7));

@@ -18,7 +18,7 @@ Result<std::unique_ptr<BatchEngine>> BatchEngine::create(std::shared_ptr<const m
     return Error::invalid("context size " + std::to_string(o.n_ctx) + " out of range (2.." + std::to_string(1 << 24) + ")");
   if (o.prefill_chunk < 1 || o.prefill_chunk > 8192)
     return Error::invalid("prefill chunk " + std::to_string(o.prefill_chunk) + " out of range (1..8192)");
-  if (o.pool_tokens <= 0) o.pool_tokens = std::max(o.n_ctx, static_cast<int>(std::min<int64_t>(int64_t{o.max_running} * o.n_ctx / 2, 1 << 24)));
+  if (o.pool_tokens <= 0) o.pool_tokens = std::max(o.n_ctx, static_cast<int>(std::min<int64_t>(int64_t{o.max_running} * o.n_ctx, 1 << 16)));
   if (o.pool_tokens < o.n_ctx)
     return Error::invalid("the KV pool (" + std::to_string(o.pool_tokens) + " positions) must hold at least one full context (" +
                           std::to_string(o.n_ctx) + ")");

@@ -34,7 +34,7 @@ namespace ls::runtime {
 struct BatchEngineOptions {
   int max_running = 16;      // sequences in the batched forward at once
   int n_ctx = 4096;          // positions one sequence may have
-  int pool_tokens = 0;       // KV pool size in positions (0: max_running * n_ctx / 2, at least n_ctx)
+  int pool_tokens = 0;       // KV pool size in positions (0: max_running * n_ctx up to 65536, at least n_ctx)
   int page_size = 16;        // positions per KV page (a power of two)
   int prefill_chunk = 64;    // prompt tokens evaluated per step (bounds inter-token latency)
   model::KvType kv_type = model::KvType::kF16;

@@ -1,0 +1,77 @@
+// The CPU engine behind the server with continuous batching: one engine thread drives a
+// runtime::BatchEngine (shared paged KV pool, prefix cache, chunked prefill), samples each
+// sequence with its own parameters and seed, applies stop strings and end-of-generation tokens,
+// and streams text through the callbacks. Requests the admission queue lets through (up to
+// --parallel) join between steps; when the KV pool is full they wait inside the engine. A
+// cancelled generation (client gone, --timeout, drain) leaves within one step and frees its pages.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <span>
+#include <thread>
+#include <unordered_map>
+
+#include "runtime/batch_engine.h"
+#include "runtime/session.h"
+#include "server/backend.h"
+
+namespace ls::server {
+
+struct BatchBackendOptions {
+  runtime::SessionOptions session;  // model, threads, template (no Context is created)
+  runtime::BatchEngineOptions engine;
+};
+
+class BatchBackend : public Backend {
+ public:
+  static Result<std::shared_ptr<BatchBackend>> open(const BatchBackendOptions& options);
+  ~BatchBackend() override;
+
+  ModelInfo info() const override { return info_; }
+  bool supports_logprobs() const override { return false; }
+  std::optional<double> kv_used_ratio() const override { return kv_used_.load(); }
+  Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
+                                        bool parse_special) const override;
+  Result<std::string> detokenize(const std::vector<int32_t>& tokens) const override;
+  Result<std::string> token_piece(int32_t token) const override;
+  Result<RenderedPrompt> render_chat(const std::vector<ChatMessage>& messages) const override;
+  Result<std::unique_ptr<Generation>> submit(GenerationRequest request, TokenCallback on_token,
+                                             DoneCallback on_done) override;
+
+  // For tests and metrics: pages referenced by sequences, sequences preempted so far, prefix-cache
+  // page hits, as of the last step.
+  struct Stats {
+    int pages_total = 0;
+    int pages_referenced = 0;
+    int pages_cached = 0;
+    int running = 0;
+    int waiting = 0;
+    uint64_t preemptions = 0;
+    uint64_t prefix_hits = 0;
+    uint64_t steps = 0;
+  };
+  Stats stats() const;
+
+  struct Job;    // one generation's state (batch_backend.cpp)
+  struct Inbox;  // submissions and wake-ups, shared with the Generation handles
+
+ private:
+  BatchBackend() = default;
+  void run();  // the engine thread
+  void start_job(const std::shared_ptr<Job>& job);
+  // The next token of a job from its logits; false when the job is finished.
+  bool advance(Job& job, std::span<const float> logits);
+  void finish(Job& job, FinishReason reason);
+
+  std::unique_ptr<runtime::Session> session_;
+  std::unique_ptr<runtime::BatchEngine> engine_;
+  ModelInfo info_;
+  std::atomic<double> kv_used_{0};
+
+  std::shared_ptr<Inbox> inbox_;
+  std::unordered_map<runtime::BatchEngine::SeqId, std::shared_ptr<Job>> active_;  // engine thread only
+  std::thread thread_;
+};
+
+}  // namespace ls::server

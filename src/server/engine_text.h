@@ -1,0 +1,34 @@
+// What every backend on the real CPU engine does the same way around generation: tokenizer and
+// chat-template endpoints on a runtime::Session, model info, request → engine options, prompt
+// tokenization with its context check, engine stop reason → finish reason.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/generator.h"
+#include "runtime/session.h"
+#include "server/backend.h"
+
+namespace ls::server {
+
+Result<std::vector<int32_t>> session_tokenize(const runtime::Session& s, std::string_view text, bool add_special,
+                                              bool parse_special);
+Result<std::string> session_detokenize(const runtime::Session& s, const std::vector<int32_t>& tokens);
+Result<std::string> session_token_piece(const runtime::Session& s, int32_t token);
+Result<RenderedPrompt> session_render_chat(const runtime::Session& s, const std::vector<ChatMessage>& messages);
+
+// id = file stem, created = file mtime, load time since `start`.
+ModelInfo session_model_info(const std::string& model_path, int context_length,
+                             std::chrono::steady_clock::time_point start);
+
+// The request's prompt as tokens (BOS added unless the text starts with it); a prompt that does
+// not leave room for one generated token in n_ctx is an error naming both numbers.
+Result<std::vector<int32_t>> request_prompt_ids(const runtime::Session& s, const GenerationRequest& r, int n_ctx);
+
+Result<runtime::GenerateOptions> engine_options(const GenerationRequest& r);
+FinishReason finish_of(runtime::StopReason r);
+
+}  // namespace ls::server
