@@ -25,6 +25,14 @@ bool Generator::is_eog(int32_t id) const { return std::find(eog_.begin(), eog_.e
 
 Result<GenerateResult> Generator::generate(std::span<const int32_t> prompt, const GenerateOptions& opts,
                                            const OnText& on_text) {
+  if (!on_text) return generate_steps(prompt, opts, {});
+  return generate_steps(prompt, opts, [&](const TokenStep& step) {
+    return step.text.empty() || on_text(step.text);
+  });
+}
+
+Result<GenerateResult> Generator::generate_steps(std::span<const int32_t> prompt,
+                                                 const GenerateOptions& opts, const OnStep& on_step) {
   using Clock = std::chrono::steady_clock;
   LS_TRY(opts.sampling.validate());
   if (prompt.empty()) return Error::invalid("the prompt is empty (no tokens)");
@@ -55,46 +63,44 @@ Result<GenerateResult> Generator::generate(std::span<const int32_t> prompt, cons
   for (int32_t id : prompt) sampler.accept(id);
   StopStrings stops(opts.stop);
   tok::StreamDecoder decoder(tok_);
-  auto emit = [&](const std::string& text) {
-    if (text.empty()) return true;
-    res.text += text;
-    return on_text ? on_text(text) : true;
-  };
   std::span<const float> current = *logits;
   if (opts.max_tokens == 0) res.reason = StopReason::kLength;
   while (opts.max_tokens != 0) {
     const int32_t id = sampler.sample(current);
     sampler.accept(id);
     res.ids.push_back(id);
+    // Decide whether this token ends the generation before reporting it, so its step can carry
+    // the held-back text and every token gets exactly one step.
+    std::string text;
+    bool last = true;
     if (opts.stop_at_eog && is_eog(id)) {
       res.reason = StopReason::kEndOfGeneration;
-      break;
+    } else {
+      const StopStrings::Step step = stops.push(decoder.push(id));
+      text = step.emit;
+      if (step.stopped) {
+        res.reason = StopReason::kStopString;
+      } else if (opts.max_tokens > 0 && static_cast<int>(res.ids.size()) >= opts.max_tokens) {
+        res.reason = StopReason::kLength;
+      } else if (ctx_.n_past() >= ctx_.n_ctx()) {
+        res.reason = StopReason::kContextFull;
+      } else {
+        last = false;
+      }
     }
-    const StopStrings::Step step = stops.push(decoder.push(id));
-    if (!emit(step.emit)) {
+    if (last && res.reason != StopReason::kStopString)
+      text += stops.push(decoder.flush()).emit + stops.flush();
+    res.text += text;
+    if (on_step && !on_step(TokenStep{id, current, text, last})) {
       res.reason = StopReason::kCancelled;
       break;
     }
-    if (step.stopped) {
-      res.reason = StopReason::kStopString;
-      break;
-    }
     // The last token is not evaluated: nothing would read its logits.
-    if (opts.max_tokens > 0 && static_cast<int>(res.ids.size()) >= opts.max_tokens) {
-      res.reason = StopReason::kLength;
-      break;
-    }
-    if (ctx_.n_past() >= ctx_.n_ctx()) {
-      res.reason = StopReason::kContextFull;
-      break;
-    }
+    if (last) break;
     auto next = ctx_.eval(std::span<const int32_t>(&id, 1));
     if (!next.ok()) return next.error();
     cached_.push_back(id);
     current = *next;
-  }
-  if (res.reason != StopReason::kStopString && res.reason != StopReason::kCancelled) {
-    emit(stops.push(decoder.flush()).emit + stops.flush());
   }
   res.gen_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
   return res;

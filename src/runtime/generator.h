@@ -41,12 +41,30 @@ struct GenerateResult {
 // Receives text as it becomes final; returning false stops generation (kCancelled).
 using OnText = std::function<bool(std::string_view text)>;
 
+// One generated token, as the step callback sees it: every sampled token gets exactly one step,
+// the final end-of-generation token included (so steps == GenerateResult::ids).
+struct TokenStep {
+  int32_t id = 0;
+  // The raw logits the token was sampled from (before penalties/temperature); valid only during
+  // the callback. runtime::token_logprobs turns them into logprobs.
+  std::span<const float> logits;
+  // Text that became final with this token: may be empty (held back as a possible stop-string
+  // start or a partial UTF-8 character) or include earlier tokens' held-back text; on the last
+  // step it includes everything still held back.
+  std::string_view text;
+  bool last = false;  // generation ends after this step (unless the callback cancels first)
+};
+// Returning false stops generation (kCancelled).
+using OnStep = std::function<bool(const TokenStep& step)>;
+
 class Generator {
  public:
   Generator(model::Context& ctx, const tok::Tokenizer& tok, std::vector<int32_t> eog_ids);
 
   Result<GenerateResult> generate(std::span<const int32_t> prompt, const GenerateOptions& opts,
                                   const OnText& on_text = {});
+  Result<GenerateResult> generate_steps(std::span<const int32_t> prompt, const GenerateOptions& opts,
+                                        const OnStep& on_step);
 
   // The tokens whose K/V the context holds, in order.
   const std::vector<int32_t>& cached_tokens() const { return cached_; }

@@ -58,14 +58,19 @@ struct GenerationRequest {
 
 struct TokenAlternative {
   int32_t id = 0;
-  std::string text;
+  std::string text;  // the token's bytes, like TokenEvent::piece
   double logprob = 0;
 };
 
-// One generated token. `text` may be empty (a partial UTF-8 sequence waits for the next token).
+// One generated token. `text` is the reply text that became final with it: it may be empty (a
+// partial UTF-8 sequence, or text held back while it could start a stop string) or carry earlier
+// tokens' held-back text. `piece` is the token's own bytes (control tokens rendered), which
+// logprobs report as "token" and "bytes". runtime::token_logprobs computes logprob/top from the
+// token's logits.
 struct TokenEvent {
   std::string text;
   int32_t id = 0;
+  std::string piece;
   double logprob = 0;                    // only meaningful when the request asked for logprobs
   std::vector<TokenAlternative> top;     // top_logprobs alternatives, best first
 };

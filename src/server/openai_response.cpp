@@ -63,7 +63,7 @@ json chat_logprob_json(const TokenEvent& t) {
   json top = json::array();
   for (const auto& alt : t.top)
     top.push_back({{"token", alt.text}, {"logprob", alt.logprob}, {"bytes", bytes_of(alt.text)}});
-  return {{"token", t.text}, {"logprob", t.logprob}, {"bytes", bytes_of(t.text)},
+  return {{"token", t.piece}, {"logprob", t.logprob}, {"bytes", bytes_of(t.piece)},
           {"top_logprobs", top}};
 }
 
@@ -97,7 +97,7 @@ json chat_usage_chunk_json(const ResponseMeta& meta, const Usage& usage) {
 }
 
 void CompletionLogprobs::add(const TokenEvent& t, size_t offset) {
-  tokens.push_back(t.text);
+  tokens.push_back(t.piece);
   token_logprobs.push_back(t.logprob);
   json top = json::object();
   for (const auto& alt : t.top) top[alt.text] = alt.logprob;

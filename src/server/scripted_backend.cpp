@@ -166,6 +166,7 @@ class ScriptedGeneration : public Generation {
       TokenEvent t;
       t.id = reply[i];
       t.text = piece_of(t.id);
+      t.piece = t.text;
       if (req.logprobs) {
         t.logprob = -0.125 * static_cast<double>(i % 8);
         t.top.push_back({t.id, t.text, t.logprob});

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "runtime/logprobs.h"
 #include "server/engine_text.h"
 
 namespace ls::server {
@@ -11,8 +12,10 @@ namespace ls::server {
 class SessionGeneration : public Generation {
  public:
   SessionGeneration(SessionBackend* owner, std::vector<int32_t> prompt,
-                    runtime::GenerateOptions options, TokenCallback on_token, DoneCallback on_done) {
+                    runtime::GenerateOptions options, bool logprobs, int top_logprobs,
+                    TokenCallback on_token, DoneCallback on_done) {
     thread_ = std::thread([this, owner, prompt = std::move(prompt), options = std::move(options),
+                           logprobs, top_logprobs,
                            on_token = std::move(on_token), on_done = std::move(on_done)] {
       GenerationDone done;
       std::lock_guard lock(owner->run_mu_);
@@ -21,9 +24,19 @@ class SessionGeneration : public Generation {
         on_done(done);
         return;
       }
-      auto result = owner->generator_->generate(prompt, options, [&](std::string_view text) {
+      const tok::Tokenizer& tok = owner->session_->tokenizer();
+      auto result = owner->generator_->generate_steps(prompt, options, [&](const runtime::TokenStep& step) {
         TokenEvent t;
-        t.text = std::string(text);
+        t.id = step.id;
+        t.text = std::string(step.text);
+        t.piece = std::string(tok.piece(step.id, /*render_special=*/true));
+        if (logprobs) {
+          const runtime::TokenLogprobs lp = runtime::token_logprobs(step.logits, step.id, top_logprobs);
+          t.logprob = lp.chosen.logprob;
+          t.top.reserve(lp.top.size());
+          for (const auto& alt : lp.top)
+            t.top.push_back({alt.id, std::string(tok.piece(alt.id, true)), alt.logprob});
+        }
         on_token(t);
         return !cancelled_.load();
       });
@@ -86,7 +99,8 @@ Result<std::unique_ptr<Generation>> SessionBackend::submit(GenerationRequest req
                       request_prompt_ids(*session_, request, session_->context().n_ctx()));
   LS_ASSIGN_OR_RETURN(runtime::GenerateOptions options, engine_options(request));
   return std::unique_ptr<Generation>(std::make_unique<SessionGeneration>(
-      this, std::move(prompt), std::move(options), std::move(on_token), std::move(on_done)));
+      this, std::move(prompt), std::move(options), request.logprobs, request.top_logprobs,
+      std::move(on_token), std::move(on_done)));
 }
 
 }  // namespace ls::server

@@ -1,7 +1,8 @@
 // The CPU engine behind the server, for now: one runtime::Session (model, tokenizer, one KV
 // context) and its single-sequence Generator. Generations run one at a time (the admission queue
 // holds the rest); the generator reuses the KV of the previous prompt's common prefix, reported as
-// cached_tokens. The continuous-batching scheduler replaces this adapter when it lands.
+// cached_tokens. Each generated token's logprobs come from its step's raw logits
+// (runtime::token_logprobs). The continuous-batching scheduler replaces this adapter when it lands.
 #pragma once
 
 #include <atomic>
@@ -20,7 +21,6 @@ class SessionBackend : public Backend {
   ~SessionBackend() override;
 
   ModelInfo info() const override { return info_; }
-  bool supports_logprobs() const override { return false; }
   std::optional<double> kv_used_ratio() const override { return kv_used_.load(); }
   Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
                                         bool parse_special) const override;

@@ -1,4 +1,5 @@
-// Starts `localseek serve` with the scripted engine on a free loopback port and stops it again.
+// Starts `localseek serve` (the scripted engine, or the real one on a shared model) on a free
+// loopback port and stops it again.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,12 +9,26 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const binary = process.env.LOCALSEEK_BINARY ?? path.resolve(here, '../../build/localseek');
 
+// The read-only test assets (models, templates): LOCALSEEK_SHARED, else the directory the build
+// was configured with (ctest passes it), else ../shared beside the checkout.
+export const sharedDir = process.env.LOCALSEEK_SHARED ?? process.env.LOCALSEEK_SHARED_DEFAULT ??
+  path.resolve(here, '../../../shared');
+
 export async function startServer(script, extraArgs = []) {
   const dir = mkdtempSync(path.join(tmpdir(), 'localseek-node-'));
   const scriptPath = path.join(dir, 'script.json');
   writeFileSync(scriptPath, JSON.stringify(script));
-  const proc = spawn(binary, ['serve', '--backend', `scripted:${scriptPath}`, '--port', '0',
-                      '--data', path.join(dir, 'kb'), ...extraArgs],
+  return spawnServer(dir, ['--backend', `scripted:${scriptPath}`, ...extraArgs]);
+}
+
+// The CPU engine on a GGUF file (small shared models load in well under a second).
+export async function startEngineServer(modelPath, extraArgs = []) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'localseek-node-'));
+  return spawnServer(dir, ['-m', modelPath, '-t', '2', ...extraArgs]);
+}
+
+async function spawnServer(dir, args) {
+  const proc = spawn(binary, ['serve', '--port', '0', '--data', path.join(dir, 'kb'), ...args],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

@@ -117,6 +117,46 @@ TEST(Generator, EndOfGenerationTokenStops) {
   EXPECT_EQ(r->text, " of the");
 }
 
+// Steps: one per generated token (the end-of-generation token and the token completing a stop
+// string included), their text adds up to the result, the last one says so and holds the
+// held-back text.
+TEST(Generator, StepsCoverEveryTokenAndTheWholeText) {
+  LS_REQUIRE_ASSET(kModel);
+  auto s = open_session();
+  ASSERT_NE(s, nullptr);
+  auto prompt = s->tokenize_prompt("The results");
+  struct Case {
+    std::vector<int32_t> eog;
+    std::vector<std::string> stop;
+    StopReason reason;
+  };
+  // Greedy text " of the 1000 mg/dL ...": "the1", "ofz" and "mg/dLx" hold text back for a while
+  // (" the" until the end-of-generation token 795 comes).
+  for (const Case& c : {Case{{795}, {"the1"}, StopReason::kEndOfGeneration},
+                        Case{{}, {"mg/dL"}, StopReason::kStopString},
+                        Case{{}, {"mg/dLx", "ofz"}, StopReason::kLength}}) {
+    Generator gen(s->context(), s->tokenizer(), c.eog);
+    GenerateOptions o = greedy(12);
+    o.stop_at_eog = true;
+    o.stop = c.stop;
+    std::vector<int32_t> ids;
+    std::string text;
+    int lasts = 0;
+    auto r = gen.generate_steps(*prompt, o, [&](const TokenStep& step) {
+      ids.push_back(step.id);
+      text += step.text;
+      lasts += step.last ? 1 : 0;
+      EXPECT_EQ(step.logits.size(), static_cast<size_t>(s->model().hparams().n_vocab));
+      return true;
+    });
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->reason, c.reason);
+    EXPECT_EQ(ids, r->ids);
+    EXPECT_EQ(text, r->text);
+    EXPECT_EQ(lasts, 1);
+  }
+}
+
 TEST(Generator, CallbackCancels) {
   LS_REQUIRE_ASSET(kModel);
   auto s = open_session();

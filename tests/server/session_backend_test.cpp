@@ -1,6 +1,7 @@
 // The server on the real CPU engine (runtime::Session) with the small trained scifact model:
 // greedy output equals llama.cpp's golden continuation, streaming equals non-streaming, the
-// previous prompt's prefix is reused, tokenizer endpoints match the golden prompt ids.
+// previous prompt's prefix is reused, tokenizer endpoints match the golden prompt ids, logprobs in
+// both response formats (their values are checked against `localseek logits` in the runtime tests).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -124,8 +125,6 @@ TEST(EngineServer, ChatNeedsATemplateAndSplitsReasoningWithR1s) {
     EngineServer s;  // scifact has no chat template
     json e = s.post("/v1/chat/completions", R"({"messages":[{"role":"user","content":"hi"}]})", 501);
     EXPECT_NE(e["error"]["message"].get<std::string>().find("--chat-template"), std::string::npos);
-    json lp = s.post("/v1/completions", R"({"prompt":"x","logprobs":1})", 501);
-    EXPECT_EQ(lp["error"]["param"], "logprobs");
   }
   EngineServer s(ls::test::shared_path(kR1Template));
   json r = s.post("/v1/chat/completions",
@@ -139,6 +138,80 @@ TEST(EngineServer, ChatNeedsATemplateAndSplitsReasoningWithR1s) {
                     R"({"messages":[{"role":"user","content":"What causes fever?"}],"max_tokens":8,
                         "temperature":0,"reasoning_format":"none"})");
   EXPECT_FALSE(raw["choices"][0]["message"]["content"].get<std::string>().empty());
+}
+
+// Every generated token once, greedy's choice first among its alternatives, best first.
+void expect_chat_logprobs(const json& content, int n_tokens, int n_top) {
+  ASSERT_TRUE(content.is_array());
+  ASSERT_EQ(static_cast<int>(content.size()), n_tokens) << content.dump();
+  for (const json& t : content) {
+    ASSERT_EQ(static_cast<int>(t["top_logprobs"].size()), n_top) << t.dump();
+    const double lp = t["logprob"];
+    EXPECT_LE(lp, 0.0);
+    EXPECT_EQ(t["top_logprobs"][0]["token"], t["token"]);
+    EXPECT_DOUBLE_EQ(t["top_logprobs"][0]["logprob"].get<double>(), lp);
+    std::string bytes;
+    for (const json& b : t["bytes"]) bytes += static_cast<char>(b.get<int>());
+    EXPECT_EQ(bytes, t["token"].get<std::string>());
+    for (size_t k = 1; k < t["top_logprobs"].size(); ++k)
+      EXPECT_LE(t["top_logprobs"][k]["logprob"].get<double>(),
+                t["top_logprobs"][k - 1]["logprob"].get<double>());
+  }
+}
+
+TEST(EngineServer, LogprobsInChatAndCompletionsStreamedAndNot) {
+  LS_REQUIRE_ASSET(kModel);
+  LS_REQUIRE_ASSET(kR1Template);
+  EngineServer s(ls::test::shared_path(kR1Template));
+  const json chat = {{"messages", {{{"role", "user"}, {"content", "What causes fever?"}}}},
+                     {"max_tokens", 6}, {"temperature", 0}, {"logprobs", true}, {"top_logprobs", 3}};
+  json r = s.post("/v1/chat/completions", chat.dump());
+  const json& content = r["choices"][0]["logprobs"]["content"];
+  expect_chat_logprobs(content, 6, 3);
+  // The tokens spell the reply (reasoning included: this model stays in its think block).
+  std::string spelled;
+  for (const json& t : content) spelled += t["token"].get<std::string>();
+  EXPECT_EQ(spelled, r["choices"][0]["message"]["reasoning_content"].get<std::string>() +
+                         r["choices"][0]["message"]["content"].get<std::string>());
+
+  json streamed_chat = chat;
+  streamed_chat["stream"] = true;
+  json streamed = json::array();
+  for (const json& e : test::sse_events(s.post("/v1/chat/completions", streamed_chat.dump())))
+    if (e.is_object() && !e["choices"].empty() && e["choices"][0]["logprobs"].is_object())
+      for (const json& t : e["choices"][0]["logprobs"]["content"]) streamed.push_back(t);
+  // Same tokens; the values may differ in the last digits (this run reuses the cached prompt, so
+  // its first logits come from a one-token evaluation instead of the prompt batch).
+  ASSERT_EQ(streamed.size(), content.size());
+  for (size_t i = 0; i < content.size(); ++i) {
+    EXPECT_EQ(streamed[i]["token"], content[i]["token"]);
+    EXPECT_NEAR(streamed[i]["logprob"].get<double>(), content[i]["logprob"].get<double>(), 1e-3);
+  }
+
+  // Legacy completions: logprobs is the number of alternatives, as {token: logprob} maps.
+  const json completion = {{"prompt", "Fever is"}, {"max_tokens", 5}, {"temperature", 0}, {"logprobs", 2}};
+  json c = s.post("/v1/completions", completion.dump());
+  const json& lp = c["choices"][0]["logprobs"];
+  ASSERT_EQ(lp["tokens"].size(), 5u) << c.dump();
+  ASSERT_EQ(lp["token_logprobs"].size(), 5u);
+  ASSERT_EQ(lp["text_offset"].size(), 5u);
+  std::string text;
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(lp["text_offset"][i], text.size());
+    text += lp["tokens"][i].get<std::string>();
+    ASSERT_EQ(lp["top_logprobs"][i].size(), 2u);
+    EXPECT_DOUBLE_EQ(lp["top_logprobs"][i][lp["tokens"][i].get<std::string>()].get<double>(),
+                     lp["token_logprobs"][i].get<double>());
+  }
+  EXPECT_EQ(text, c["choices"][0]["text"]);
+  json streamed_completion = completion;
+  streamed_completion["stream"] = true;
+  std::vector<double> streamed_lp;
+  for (const json& e : test::sse_events(s.post("/v1/completions", streamed_completion.dump())))
+    if (e.is_object() && !e["choices"].empty() && e["choices"][0]["logprobs"].is_object())
+      for (const json& v : e["choices"][0]["logprobs"]["token_logprobs"]) streamed_lp.push_back(v);
+  ASSERT_EQ(streamed_lp.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_NEAR(streamed_lp[i], lp["token_logprobs"][i].get<double>(), 1e-3);
 }
 
 }  // namespace
