@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "kernels/gemm.h"
 
 namespace ls::kernels {
 namespace {
@@ -13,6 +14,15 @@ namespace {
 constexpr int64_t kRowAlign = 16;
 // Tokens per tile: a weight row loaded into L1 is reused for this many activation rows.
 constexpr int kTokenTile = 4;
+// From this many tokens on, types with panel kernels (gemm.h) unpack each panel of weight rows once
+// and run every token against it; below it the unpacking would cost more than it saves.
+constexpr int64_t kPanelMinTokens = 4;
+
+// The calling thread's panel buffer (grow-only: allocated once per thread and size).
+void* panel_buffer(size_t bytes) {
+  thread_local MatmulScratch buf;
+  return buf.reserve(bytes);
+}
 
 std::string type_label(GgmlType t) { return std::to_string(static_cast<uint32_t>(t)); }
 
@@ -36,8 +46,11 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
     return Error::unsupported("matmul: no kernels for weight type id " + type_label(w.type) + " on " +
                               std::string(isa_name(options.isa)));
   }
-  // Prefill goes through dot_tile, which may read a different activation format than vec_dot.
-  const bool tiled = n_tokens > 1 && k->dot_tile != nullptr && !options.per_token;
+  // Prefill goes through the panel kernels or dot_tile, which may read a different activation
+  // format than vec_dot (the panel kernels read vec_dot's). The panel kernels give every token the
+  // same bits as vec_dot (tests/kernels/gemm_test.cpp), so per_token may use them too.
+  const GemmKernels* panels = n_tokens >= kPanelMinTokens ? gemm_kernels_for(w.type, options.isa) : nullptr;
+  const bool tiled = panels == nullptr && n_tokens > 1 && k->dot_tile != nullptr && !options.per_token;
   const GgmlType act_type = tiled ? k->tile_act_type : k->vec_dot_type;
   const TypeKernels* act = kernels_for(act_type, options.isa);
   if (act == nullptr) return Error::internal("matmul: no activation kernels for type id " + type_label(act_type));
@@ -55,19 +68,35 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
   const size_t w_stride = w.row_stride != 0 ? w.row_stride : row_size(w.type, w.n_in);
   const int n_threads = pool != nullptr ? pool->size() : 1;
 
-  // 1. Activations into the format the kernels read (F32 weights read x directly).
+  // 1. Activations into the format the kernels read (F32 weights read x directly). The panel
+  // kernels then read them regrouped into token tiles, stored after the rows.
   const void* a = x;
   size_t a_stride = x_stride * sizeof(float);
+  const uint8_t* tiles = nullptr;
   if (act_type != GgmlType::F32 || to_act != act->from_float) {
     a_stride = (row_size(act_type, w.n_in) + 63) / 64 * 64;
-    void* buf = scratch.reserve(a_stride * static_cast<size_t>(n_tokens));
+    const size_t rows_bytes = a_stride * static_cast<size_t>(n_tokens);
+    const int tile_tokens = panels != nullptr ? panels->tile_tokens : 1;
+    const int n_tiles = static_cast<int>((n_tokens + tile_tokens - 1) / tile_tokens);
+    const size_t tile_bytes = panels != nullptr ? panels->act_tile_bytes(w.n_in) : 0;
+    void* buf = scratch.reserve(rows_bytes + tile_bytes * static_cast<size_t>(n_tiles));
     if (buf == nullptr) return Error::limit("matmul: cannot allocate activation scratch");
     auto* out = static_cast<uint8_t*>(buf);
-    auto quantize = [&](int t, int) { to_act(x + static_cast<size_t>(t) * x_stride, out + static_cast<size_t>(t) * a_stride, w.n_in); };
-    if (pool != nullptr && n_tokens > 1) {
-      pool->parallel_for(static_cast<int>(n_tokens), quantize);
+    if (panels != nullptr) tiles = out + rows_bytes;
+    auto quantize = [&](int tile, int) {
+      const int t0 = tile * tile_tokens;
+      const int nt = static_cast<int>(std::min<int64_t>(tile_tokens, n_tokens - t0));
+      for (int t = t0; t < t0 + nt; ++t) {
+        to_act(x + static_cast<size_t>(t) * x_stride, out + static_cast<size_t>(t) * a_stride, w.n_in);
+      }
+      if (panels != nullptr) {
+        panels->pack_acts(out + static_cast<size_t>(t0) * a_stride, a_stride, nt, w.n_in, out + rows_bytes + tile * tile_bytes);
+      }
+    };
+    if (pool != nullptr && n_tiles > 1) {
+      pool->parallel_for(n_tiles, quantize);
     } else {
-      for (int t = 0; t < n_tokens; ++t) quantize(t, 0);
+      for (int tile = 0; tile < n_tiles; ++tile) quantize(tile, 0);
     }
     a = buf;
   }
@@ -82,9 +111,20 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
 
   const auto* wbytes = static_cast<const uint8_t*>(w.data);
   const auto* abytes = static_cast<const uint8_t*>(a);
-  auto run_chunk = [&](int c, int) {
+  void* const caller_panel = panels != nullptr ? panel_buffer(panels->panel_bytes(w.n_in)) : nullptr;
+  if (panels != nullptr && caller_panel == nullptr) return Error::limit("matmul: cannot allocate the weight panel");
+  auto run_chunk = [&](int c, int thread) {
     const int64_t r0 = c * chunk;
     const int nr = static_cast<int>(std::min(chunk, w.n_out - r0));
+    void* panel = panels == nullptr ? nullptr : thread == 0 ? caller_panel : panel_buffer(panels->panel_bytes(w.n_in));
+    if (panel != nullptr) {
+      for (int p0 = 0; p0 < nr; p0 += panels->panel_rows) {
+        const int np = std::min(panels->panel_rows, nr - p0);
+        panels->pack(wbytes + static_cast<size_t>(r0 + p0) * w_stride, w_stride, np, w.n_in, panel);
+        panels->run(w.n_in, panel, np, tiles, static_cast<int>(n_tokens), y + r0 + p0, y_stride);
+      }
+      return;
+    }
     for (int64_t t0 = 0; t0 < n_tokens; t0 += kTokenTile) {
       const int nt = static_cast<int>(std::min<int64_t>(kTokenTile, n_tokens - t0));
       const uint8_t* wr = wbytes + static_cast<size_t>(r0) * w_stride;

@@ -5,3 +5,10 @@
 namespace ls::kernels {
 void specialise_avx2(KernelTable& table) { avx2::specialise(table); }
 }  // namespace ls::kernels
+
+// Prefill panel kernels (gemm.h), in the same translation unit to share the block unpackers.
+#include "kernels/x86_gemm.inc"
+
+namespace ls::kernels {
+void specialise_gemm_avx2(GemmTable& table) { avx2::specialise_gemm(table); }
+}  // namespace ls::kernels

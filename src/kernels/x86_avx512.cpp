@@ -6,3 +6,10 @@
 namespace ls::kernels {
 void specialise_avx512(KernelTable& table) { avx512::specialise(table); }
 }  // namespace ls::kernels
+
+// Prefill panel kernels (gemm.h), in the same translation unit to share the block unpackers.
+#include "kernels/x86_gemm.inc"
+
+namespace ls::kernels {
+void specialise_gemm_avx512(GemmTable& table) { avx512::specialise_gemm(table); }
+}  // namespace ls::kernels

@@ -5,3 +5,10 @@
 namespace ls::kernels {
 void specialise_avx512vnni(KernelTable& table) { avx512vnni::specialise(table); }
 }  // namespace ls::kernels
+
+// Prefill panel kernels (gemm.h), in the same translation unit to share the block unpackers.
+#include "kernels/x86_gemm.inc"
+
+namespace ls::kernels {
+void specialise_gemm_avx512vnni(GemmTable& table) { avx512vnni::specialise_gemm(table); }
+}  // namespace ls::kernels
