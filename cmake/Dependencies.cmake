@@ -19,3 +19,7 @@ find_library(STEMMER_LIBRARY stemmer REQUIRED)
 add_library(Stemmer::Stemmer UNKNOWN IMPORTED)
 set_target_properties(Stemmer::Stemmer PROPERTIES IMPORTED_LOCATION "${STEMMER_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${STEMMER_INCLUDE_DIR}")
+# HNSW graphs for the knowledge base's dense index (libhnswlib-dev: header-only, no pkg-config file).
+find_path(HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h REQUIRED)
+add_library(Hnswlib::Hnswlib INTERFACE IMPORTED)
+set_target_properties(Hnswlib::Hnswlib PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${HNSWLIB_INCLUDE_DIR}")

@@ -4,7 +4,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git clang libclang-rt-14-dev
   libcli11-dev nlohmann-json3-dev libpcre2-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev
-  libgumbo-dev libpoppler-cpp-dev libcpp-httplib-dev libssl-dev libstemmer-dev
+  libgumbo-dev libpoppler-cpp-dev libcpp-httplib-dev libssl-dev libstemmer-dev libhnswlib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus
 )

@@ -11,9 +11,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "kb/bm25_retriever.h"
 #include "kb/ingest.h"
-#include "kb/sqlite_store.h"
+#include "kb/knowledge_base.h"
 #include "util/strings.h"
 
 namespace fs = std::filesystem;
@@ -150,61 +149,84 @@ Result<EvalResult> evaluate_beir(const EvalOptions& opts) {
     }
   } cleanup{scratch, remove_scratch};
 
-  LS_ASSIGN_OR_RETURN(auto store, SqliteStore::open(scratch));
-  (void)store->delete_collection("eval");
-  LS_ASSIGN_OR_RETURN(Collection coll, store->create_collection("eval", opts.config));
+  bool need_vectors = false;
+  for (SearchMode m : opts.modes) need_vectors = need_vectors || m != SearchMode::kBm25;
+  if (opts.modes.empty()) return Error::invalid("no retrieval mode to evaluate");
+  if (need_vectors && !opts.embedder)
+    return Error::unsupported("dense and hybrid evaluation need an embedding model (--embedding-model MODEL.gguf)");
+  LS_ASSIGN_OR_RETURN(auto kb, KnowledgeBase::open(scratch, opts.dense));
+  if (need_vectors) kb->set_embedder(opts.embedder);
+  (void)kb->delete_collection("eval");
+  LS_ASSIGN_OR_RETURN(Collection coll, kb->create_collection("eval", opts.config));
+  (void)coll;
   auto t0 = std::chrono::steady_clock::now();
   IngestOptions io;
   io.batch_docs = 2048;
   io.batch_bytes = 32u << 20;
-  Ingestor ing(*store, coll, io);
-  LS_TRY(ing.add_path(dir + "/corpus.jsonl"));
-  LS_TRY(ing.flush());
+  LS_ASSIGN_OR_RETURN(IngestReport rep, kb->ingest("eval", {dir + "/corpus.jsonl"}, io));
   r.ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (ing.report().failed > 0) return Error::invalid(dir + "/corpus.jsonl: " + ing.report().errors.front());
-  r.corpus_bytes = ing.report().bytes;
-  LS_ASSIGN_OR_RETURN(CollectionStats st, store->stats("eval"));
+  if (rep.failed > 0) return Error::invalid(dir + "/corpus.jsonl: " + rep.errors.front());
+  r.corpus_bytes = rep.bytes;
+  LS_ASSIGN_OR_RETURN(CollectionStats st, kb->stats("eval"));
   r.documents = st.documents;
   r.chunks = st.chunks;
+  if (need_vectors) r.embedding_model = opts.embedder->model_id();
 
-  Bm25Retriever retriever(*store);
-  std::vector<double> ms, cpu_ms;
-  double ndcg = 0, recall = 0, mrr = 0;
-  for (const auto& [qid, judged] : qrels) {
-    auto qt = queries.find(qid);
-    std::string text = qt == queries.end() ? "" : qt->second;  // a judged query with no text scores 0
-    SearchRequest req;
-    req.query = text;
-    req.collection = "eval";
-    req.top_k = opts.top_k;
-    req.include_text = opts.fetch_text;
-    auto q0 = std::chrono::steady_clock::now();
-    double c0 = thread_cpu_ms();
-    LS_ASSIGN_OR_RETURN(auto hits, retriever.search(req));
-    cpu_ms.push_back(thread_cpu_ms() - c0);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - q0).count());
-    std::vector<std::string> ranked;
-    std::unordered_set<std::string> seen;
-    for (const auto& h : hits)
-      if (seen.insert(h.document_id).second) ranked.push_back(h.document_id);
-    ndcg += ndcg_at(ranked, judged, 10);
-    recall += recall_at(ranked, judged, 100);
-    mrr += mrr_at(ranked, judged, 10);
+  for (SearchMode mode : opts.modes) {
+    ModeMetrics mm;
+    mm.mode = mode;
+    std::vector<double> ms, cpu_ms;
+    double ndcg = 0, recall = 0, mrr = 0;
+    for (const auto& [qid, judged] : qrels) {
+      auto qt = queries.find(qid);
+      std::string text = qt == queries.end() ? "" : qt->second;  // a judged query with no text scores 0
+      SearchRequest req;
+      req.query = text;
+      req.collection = "eval";
+      req.top_k = opts.top_k;
+      req.include_text = opts.fetch_text;
+      req.mode = mode;
+      req.fusion = opts.fusion;
+      req.rrf_k = opts.rrf_k;
+      req.dense_weight = opts.dense_weight;
+      auto q0 = std::chrono::steady_clock::now();
+      double c0 = thread_cpu_ms();
+      LS_ASSIGN_OR_RETURN(auto hits, kb->search(req));
+      cpu_ms.push_back(thread_cpu_ms() - c0);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - q0).count());
+      std::vector<std::string> ranked;
+      std::unordered_set<std::string> seen;
+      for (const auto& h : hits)
+        if (seen.insert(h.document_id).second) ranked.push_back(h.document_id);
+      ndcg += ndcg_at(ranked, judged, 10);
+      recall += recall_at(ranked, judged, 100);
+      mrr += mrr_at(ranked, judged, 10);
+    }
+    if (!qrels.empty()) {
+      double n = static_cast<double>(qrels.size());
+      mm.ndcg_at_10 = ndcg / n;
+      mm.recall_at_100 = recall / n;
+      mm.mrr_at_10 = mrr / n;
+    }
+    mm.p50_ms = percentile(ms, 0.5);
+    mm.p99_ms = percentile(ms, 0.99);
+    mm.p50_cpu_ms = percentile(cpu_ms, 0.5);
+    mm.p99_cpu_ms = percentile(cpu_ms, 0.99);
+    double sum = 0;
+    for (double m : ms) sum += m;
+    mm.mean_ms = ms.empty() ? 0 : sum / static_cast<double>(ms.size());
+    r.per_mode.push_back(mm);
   }
   r.queries = static_cast<int64_t>(qrels.size());
-  if (r.queries > 0) {
-    double n = static_cast<double>(r.queries);
-    r.ndcg_at_10 = ndcg / n;
-    r.recall_at_100 = recall / n;
-    r.mrr_at_10 = mrr / n;
-  }
-  r.p50_ms = percentile(ms, 0.5);
-  r.p99_ms = percentile(ms, 0.99);
-  r.p50_cpu_ms = percentile(cpu_ms, 0.5);
-  r.p99_cpu_ms = percentile(cpu_ms, 0.99);
-  double sum = 0;
-  for (double m : ms) sum += m;
-  r.mean_ms = ms.empty() ? 0 : sum / static_cast<double>(ms.size());
+  const ModeMetrics& first = r.per_mode.front();
+  r.ndcg_at_10 = first.ndcg_at_10;
+  r.recall_at_100 = first.recall_at_100;
+  r.mrr_at_10 = first.mrr_at_10;
+  r.p50_ms = first.p50_ms;
+  r.p99_ms = first.p99_ms;
+  r.mean_ms = first.mean_ms;
+  r.p50_cpu_ms = first.p50_cpu_ms;
+  r.p99_cpu_ms = first.p99_cpu_ms;
   return r;
 }
 

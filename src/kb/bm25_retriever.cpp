@@ -1,5 +1,7 @@
 #include "kb/bm25_retriever.h"
 
+#include "kb/search_sql.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -45,41 +47,15 @@ Result<std::vector<SearchHit>> Bm25Retriever::search(const SearchRequest& req) {
   // scoring. Ties go to the lower chunk id (earlier ingested), so results are deterministic.
   // FTS5 resolves MATCH through the table's own name, so the table is not aliased.
   const auto& flt = req.filters;
-  const bool filtered = !flt.document_ids.empty() || !flt.source_prefix.empty() || !flt.metadata.empty();
+  const bool filtered = has_filters(flt);
   char score_expr[160];
   std::snprintf(score_expr, sizeof score_expr, rank, fts.c_str());
   std::string sql = "SELECT " + fts + ".rowid, " + score_expr + " FROM " + fts;
   if (filtered) sql += " JOIN chunks c ON c.id = " + fts + ".rowid JOIN documents d ON d.id = c.document_id";
-  sql += " WHERE " + fts + " MATCH ?1";
-  int next = 2;
-  if (!flt.document_ids.empty()) {
-    sql += " AND d.ext_id IN (";
-    for (size_t i = 0; i < flt.document_ids.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(next++);
-    sql += ")";
-  }
-  if (!flt.source_prefix.empty()) {
-    sql += " AND substr(d.source, 1, length(?" + std::to_string(next) + ")) = ?" + std::to_string(next);
-    ++next;
-  }
-  for (size_t i = 0; i < flt.metadata.size(); ++i) {
-    sql += " AND CAST(json_extract(d.metadata, ?" + std::to_string(next) + ") AS TEXT) = ?" + std::to_string(next + 1);
-    next += 2;
-  }
+  sql += " WHERE " + fts + " MATCH ?1" + filter_sql(flt, 2).where;
   LS_ASSIGN_OR_RETURN(Stmt st, db.prepare(sql));
   st.bind(1, build_match_expression(terms));
-  next = 2;
-  for (const auto& id : flt.document_ids) st.bind(next++, id);
-  if (!flt.source_prefix.empty()) st.bind(next++, flt.source_prefix);
-  for (const auto& [k, v] : flt.metadata) {
-    std::string path = "$.\"";
-    for (char c : k) {
-      if (c == '"' || c == '\\') path += '\\';
-      path += c;
-    }
-    path += '"';
-    st.bind(next++, path);
-    st.bind(next++, v);
-  }
+  bind_filters(st, flt, 2);
   // Min-heap of the best top_k (score, -rowid): the root is the weakest kept hit.
   using Scored = std::pair<double, int64_t>;  // (score, -rowid): larger is better
   std::vector<Scored> heap;
@@ -102,34 +78,10 @@ Result<std::vector<SearchHit>> Bm25Retriever::search(const SearchRequest& req) {
   std::sort(heap.begin(), heap.end(), [](const Scored& a, const Scored& b) { return a > b; });
 
   // Pass 2: provenance (and text) of the kept chunks only.
-  std::string fetch = "SELECT d.ext_id, d.title, d.source, d.metadata, c.position, c.heading_path, c.start_offset, "
-                      "c.end_offset, c.page, ";
-  fetch += req.include_text ? "(SELECT text FROM " + fts + " WHERE rowid = c.id)" : std::string("''");
-  fetch += " FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?1";
-  LS_ASSIGN_OR_RETURN(Stmt get, db.prepare(fetch));
-  hits.reserve(heap.size());
-  for (const auto& [score, neg_id] : heap) {
-    get.bind(1, -neg_id);
-    LS_ASSIGN_OR_RETURN(bool row, get.step());
-    if (row) {
-      SearchHit h;
-      h.chunk_id = -neg_id;
-      h.score = score;
-      h.document_id = get.text(0);
-      h.title = get.text(1);
-      h.source = get.text(2);
-      h.metadata_json = get.text(3);
-      h.position = static_cast<int>(get.int64(4));
-      h.heading_path = get.text(5);
-      h.start_offset = get.int64(6);
-      h.end_offset = get.int64(7);
-      h.page = static_cast<int>(get.int64(8));
-      h.text = get.text(9);
-      hits.push_back(std::move(h));
-    }
-    get.reset();
-  }
-  return hits;
+  std::vector<std::pair<int64_t, double>> scored;
+  scored.reserve(heap.size());
+  for (const auto& [score, neg_id] : heap) scored.emplace_back(-neg_id, score);
+  return fetch_hits(db, cid, scored, req.include_text, "bm25");
 }
 
 }  // namespace ls::kb

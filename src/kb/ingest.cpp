@@ -169,6 +169,7 @@ Status Ingestor::maybe_flush() {
 
 Status Ingestor::flush() {
   if (pending_.empty()) return {};
+  if (opts_.before_commit) LS_TRY(opts_.before_commit(pending_));
   LS_ASSIGN_OR_RETURN(auto outcomes, store_.upsert_documents(collection_.name, pending_));
   for (auto o : outcomes) {
     if (o == UpsertOutcome::kAdded) ++report_.added;

@@ -22,6 +22,9 @@ struct IngestOptions {
   size_t batch_docs = 256;           // commit after this many documents…
   size_t batch_bytes = 8u << 20;     // …or this much text, whichever first
   size_t max_file_bytes = 256u << 20;
+  // Runs on each batch just before it is written (KnowledgeBase computes chunk vectors here, so
+  // they are stored in the same transaction as their chunks). An error stops the ingestion.
+  std::function<Status(std::vector<DocumentInput>& batch)> before_commit;
 };
 
 struct IngestReport {
@@ -29,6 +32,7 @@ struct IngestReport {
   int64_t bytes = 0;                 // raw bytes read
   std::vector<std::string> errors;   // "path: reason"
   std::vector<std::string> seen_ids; // every document id produced (for sync's removal pass)
+  std::vector<std::string> warnings; // e.g. chunks left without vectors
 };
 
 using CommitCallback = std::function<void(const std::vector<DocumentInput>& docs,

@@ -23,6 +23,9 @@ nlohmann::json to_json(const SearchHit& h) {
                       {"chunk_id", h.chunk_id},
                       {"metadata", parse_metadata(h.metadata_json)}};
   if (h.page > 0) j["page"] = h.page;
+  nlohmann::json by = nlohmann::json::array();
+  for (const auto& f : h.found_by) by.push_back({{"retriever", f.retriever}, {"rank", f.rank}, {"score", f.score}});
+  j["retrievers"] = std::move(by);
   return j;
 }
 
@@ -132,7 +135,53 @@ Result<SearchRequest> search_request_from_json(const nlohmann::json& j, const st
       }
     }
   }
+  LS_TRY(search_options_from_json(j, r));
   return r;
+}
+
+Status search_options_from_json(const nlohmann::json& j, SearchRequest& r) {
+  if (auto m = j.find("mode"); m != j.end() && !m->is_null()) {
+    if (!m->is_string()) return Error::invalid("'mode' must be \"bm25\", \"dense\" or \"hybrid\"");
+    LS_ASSIGN_OR_RETURN(r.mode, parse_search_mode(m->get<std::string>()));
+  }
+  if (auto f = j.find("fusion"); f != j.end() && !f->is_null()) {
+    // "rrf" | "weighted" | {"method": "rrf"|"weighted", "k": 60, "dense_weight": 0.5}
+    const nlohmann::json* method = f->is_string() ? &*f : nullptr;
+    if (f->is_object()) {
+      if (auto it = f->find("method"); it != f->end()) method = &*it;
+      if (auto k = f->find("k"); k != f->end()) {
+        if (!k->is_number_integer() || k->get<int64_t>() < 0 || k->get<int64_t>() > 100000)
+          return Error::invalid("'fusion.k' must be an integer in [0, 100000]");
+        r.rrf_k = static_cast<int>(k->get<int64_t>());
+      }
+      if (auto w = f->find("dense_weight"); w != f->end()) {
+        if (!w->is_number() || !(w->get<double>() >= 0 && w->get<double>() <= 1))
+          return Error::invalid("'fusion.dense_weight' must be a number in [0, 1]");
+        r.dense_weight = w->get<double>();
+      }
+    } else if (!f->is_string()) {
+      return Error::invalid("'fusion' must be \"rrf\", \"weighted\" or an object {method, k, dense_weight}");
+    }
+    if (method != nullptr) {
+      if (!method->is_string()) return Error::invalid("'fusion.method' must be \"rrf\" or \"weighted\"");
+      LS_ASSIGN_OR_RETURN(r.fusion, parse_fusion_method(method->get<std::string>()));
+    }
+  }
+  if (auto rr = j.find("rerank"); rr != j.end() && !rr->is_null()) {
+    if (!rr->is_object()) return Error::invalid("'rerank' must be an object {model, top_n}");
+    RerankSpec spec;
+    if (auto m = rr->find("model"); m != rr->end() && !m->is_null()) {
+      if (!m->is_string()) return Error::invalid("'rerank.model' must be a string");
+      spec.model = m->get<std::string>();
+    }
+    if (auto n = rr->find("top_n"); n != rr->end() && !n->is_null()) {
+      if (!n->is_number_integer() || n->get<int64_t>() < 1 || n->get<int64_t>() > Bm25Retriever::kMaxTopK)
+        return Error::invalid("'rerank.top_n' must be an integer in [1, " + std::to_string(Bm25Retriever::kMaxTopK) + "]");
+      spec.top_n = static_cast<int>(n->get<int64_t>());
+    }
+    r.rerank = spec;
+  }
+  return {};
 }
 
 Result<NewDocument> new_document_from_json(const nlohmann::json& j) {

@@ -10,11 +10,15 @@
 #pragma once
 
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "kb/bm25_retriever.h"
+#include "kb/dense_retriever.h"
+#include "kb/embedder.h"
+#include "kb/reranker.h"
 #include "kb/ingest.h"
 #include "kb/source_types.h"
 #include "kb/sqlite_store.h"
@@ -33,6 +37,18 @@ struct NewDocument {
   std::string source;    // provenance shown in results; empty: "api"
 };
 
+// Progress of `embed`: chunks embedded so far of those that needed it. Return false to stop
+// (what was committed stays; the next run continues from there).
+using EmbedProgress = std::function<bool(int64_t done, int64_t total)>;
+
+struct EmbedReport {
+  std::string model;
+  int dimension = 0;
+  int64_t embedded = 0;      // vectors written by this run
+  int64_t remaining = 0;     // chunks still without a current vector (stopped early)
+  bool model_changed = false;
+};
+
 struct AddedDocument {
   std::string id;
   UpsertOutcome outcome = UpsertOutcome::kAdded;
@@ -41,16 +57,29 @@ struct AddedDocument {
 
 class KnowledgeBase {
  public:
-  static Result<std::unique_ptr<KnowledgeBase>> open(const std::string& data_dir);
+  static Result<std::unique_ptr<KnowledgeBase>> open(const std::string& data_dir, DenseOptions dense = {});
+
+  // The embedding model (one instance shared with /v1/embeddings). With one, new collections take
+  // its model, ingestion stores chunk vectors in the same transaction as the chunks, and dense and
+  // hybrid search work on collections embedded with it. Set before sharing the object.
+  void set_embedder(std::shared_ptr<Embedder> e) { embedder_ = std::move(e); }
+  Embedder* embedder() const { return embedder_.get(); }
+  void set_reranker(std::shared_ptr<Reranker> r) { reranker_ = std::move(r); }
+  Reranker* reranker() const { return reranker_.get(); }
+
+  // Gives the collection the loaded embedding model (a different one marks its vectors stale) and
+  // embeds every chunk without a current vector, `batch` chunks per embedder call and commit.
+  Result<EmbedReport> embed(const std::string& collection, const EmbedProgress& progress = {}, int batch = 32);
 
   // Collections.
   Result<Collection> create_collection(const std::string& name, const CollectionConfig& config = {});
   Result<std::vector<Collection>> list_collections() { return store_->list_collections(); }
-  Status delete_collection(const std::string& name) { return store_->delete_collection(name); }
+  Status delete_collection(const std::string& name);
   Result<CollectionStats> stats(const std::string& collection) { return store_->stats(collection); }
 
-  // Search: {query, collection, top_k (default 5), filters} -> ranked chunks.
-  Result<std::vector<SearchHit>> search(const SearchRequest& request) { return retriever_->search(request); }
+  // Search: {query, collection, top_k (default 5), filters, mode, fusion, rerank} -> ranked chunks,
+  // each saying which retriever(s) found it at which rank (kb/fusion.h for hybrid).
+  Result<std::vector<SearchHit>> search(const SearchRequest& request);
 
   // Documents.
   Result<AddedDocument> add_document(const std::string& collection, const NewDocument& doc);
@@ -79,11 +108,19 @@ class KnowledgeBase {
 
   SqliteStore& store() { return *store_; }
   Retriever& retriever() { return *retriever_; }
+  DenseRetriever& dense() { return *dense_; }
 
  private:
   KnowledgeBase() = default;
+  // IngestOptions::before_commit: vectors for the new and changed documents of a batch.
+  Status embed_batch(const std::string& collection, std::vector<DocumentInput>& batch, std::vector<std::string>* warnings);
+  Result<std::vector<SearchHit>> rerank(const SearchRequest& request, std::vector<SearchHit> hits);
+
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Bm25Retriever> retriever_;
+  std::unique_ptr<DenseRetriever> dense_;
+  std::shared_ptr<Embedder> embedder_;
+  std::shared_ptr<Reranker> reranker_;
 };
 
 }  // namespace ls::kb

@@ -43,6 +43,21 @@ CREATE TABLE chunks(
   token_count INTEGER NOT NULL);
 CREATE INDEX chunks_by_document ON chunks(document_id, position);
 )sql",
+    // 2: chunk vectors. A collection's current embedding model and dimension live in
+    // collection_vectors; a vector whose model differs is stale (kept until re-embedded, never
+    // searched). `generation` grows with every change to the collection's chunks or vectors, so
+    // in-memory and on-disk vector indexes know when they are out of date.
+    R"sql(
+CREATE TABLE collection_vectors(
+  collection_id INTEGER PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
+  model TEXT NOT NULL,
+  dimension INTEGER NOT NULL,
+  generation INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE chunk_vectors(
+  chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+  model TEXT NOT NULL,
+  vector BLOB NOT NULL);
+)sql",
 };
 
 }  // namespace

@@ -5,7 +5,7 @@
 
 namespace ls::kb {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Brings the database to kSchemaVersion, one migration per transaction. A database written by a
 // newer LocalSeek (higher version) is refused rather than damaged.

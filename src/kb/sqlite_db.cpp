@@ -30,6 +30,10 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
+Stmt& Stmt::bind_blob(int i, std::string_view v) {
+  sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT);
+  return *this;
+}
 Stmt& Stmt::bind_null(int i) {
   sqlite3_bind_null(s_, i);
   return *this;
@@ -64,6 +68,11 @@ double Stmt::real(int col) const { return sqlite3_column_double(s_, col); }
 std::string Stmt::text(int col) const { return std::string(text_view(col)); }
 std::string_view Stmt::text_view(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+  if (p == nullptr) return {};
+  return {p, static_cast<size_t>(sqlite3_column_bytes(s_, col))};
+}
+std::string_view Stmt::blob_view(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
   if (p == nullptr) return {};
   return {p, static_cast<size_t>(sqlite3_column_bytes(s_, col))};
 }

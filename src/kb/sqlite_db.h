@@ -28,6 +28,7 @@ class Stmt {
   Stmt& bind(int i, int64_t v);
   Stmt& bind(int i, double v);
   Stmt& bind(int i, std::string_view v);
+  Stmt& bind_blob(int i, std::string_view bytes);
   Stmt& bind_null(int i);
   Stmt& bind(int i, const std::optional<int64_t>& v);
 
@@ -41,6 +42,7 @@ class Stmt {
   double real(int col) const;
   std::string text(int col) const;
   std::string_view text_view(int col) const;  // valid until the next step()/reset()
+  std::string_view blob_view(int col) const;  // valid until the next step()/reset()
   bool is_null(int col) const;
 
  private:

@@ -235,6 +235,10 @@ Result<std::vector<UpsertOutcome>> SqliteStore::upsert_documents(const std::stri
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   LS_ASSIGN_OR_RETURN(Stmt ins_fts, writer_.prepare("INSERT INTO " + fts_table(c.id) +
                                                     "(rowid, title, heading, text) VALUES(?1, ?2, ?3, ?4)"));
+  LS_ASSIGN_OR_RETURN(Stmt ins_vec, writer_.prepare("INSERT INTO chunk_vectors(chunk_id, model, vector) VALUES(?1, ?2, ?3)"));
+  LS_ASSIGN_OR_RETURN(std::optional<VectorSpace> space, vector_space_in(writer_, c));
+  bool touched = false;
+  std::string encoded;
   std::vector<UpsertOutcome> out;
   out.reserve(docs.size());
   int64_t t = now_s();
@@ -242,6 +246,18 @@ Result<std::vector<UpsertOutcome>> SqliteStore::upsert_documents(const std::stri
     if (d.id.empty()) return Error::invalid("document id must not be empty (source '" + d.source + "')");
     if (d.metadata_json.empty() || nlohmann::json::parse(d.metadata_json, nullptr, false).is_discarded())
       return Error::invalid("document '" + d.id + "': metadata is not valid JSON");
+    const bool with_vectors = !d.embedding_model.empty();
+    if (with_vectors) {
+      if (!space || space->model != d.embedding_model)
+        return Error::invalid("document '" + d.id + "': chunk vectors from embedding model '" + d.embedding_model +
+                              "' but collection '" + collection + "' uses " +
+                              (space ? "'" + space->model + "'" : std::string("no embedding model")));
+      for (const auto& ch : d.chunks)
+        if (static_cast<int>(ch.embedding.size()) != space->dimension)
+          return Error::invalid("document '" + d.id + "': a chunk vector has " + std::to_string(ch.embedding.size()) +
+                                " values, collection '" + collection + "' has dimension " +
+                                std::to_string(space->dimension));
+    }
     find.bind(1, c.id).bind(2, d.id);
     LS_ASSIGN_OR_RETURN(bool exists, find.step());
     int64_t doc_id = 0;
@@ -281,8 +297,16 @@ Result<std::vector<UpsertOutcome>> SqliteStore::upsert_documents(const std::stri
       int64_t chunk_id = writer_.last_insert_rowid();
       ins_fts.bind(1, chunk_id).bind(2, d.title).bind(3, ch.heading_path).bind(4, ch.text);
       LS_TRY(ins_fts.run());
+      if (with_vectors) {
+        encoded.clear();
+        encode_vector(space->encoding, ch.embedding, encoded);
+        ins_vec.bind(1, chunk_id).bind(2, space->model).bind_blob(3, encoded);
+        LS_TRY(ins_vec.run());
+      }
     }
+    touched = true;
   }
+  if (touched) LS_TRY(bump_generation(writer_, c.id));
   LS_TRY(tx.commit());
   return out;
 }
@@ -359,6 +383,7 @@ Status SqliteStore::delete_document(const std::string& collection, const std::st
   LS_ASSIGN_OR_RETURN(Stmt del, writer_.prepare("DELETE FROM documents WHERE id = ?1"));
   del.bind(1, doc_id);
   LS_TRY(del.run());
+  LS_TRY(bump_generation(writer_, c.id));
   return tx.commit();
 }
 

@@ -16,6 +16,7 @@ Result<SyncStatus> sync_source(SqliteStore& store, const Source& source, const S
   io.include = source.spec.include;
   io.exclude = source.spec.exclude;
   io.source_id = source.id;
+  io.before_commit = opts.before_commit;
   Ingestor ing(store, coll, io, opts.on_commit);
   LS_ASSIGN_OR_RETURN(InputOutcome outcome, ingest_input(ing, source.spec.uri, opts.fetch));
   LS_TRY(ing.flush());

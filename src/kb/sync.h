@@ -17,6 +17,7 @@ namespace ls::kb {
 struct SyncOptions {
   FetchPolicy fetch;
   CommitCallback on_commit;
+  std::function<Status(std::vector<DocumentInput>&)> before_commit;  // see IngestOptions
 };
 
 // Runs one source and stores its status. Only storage failures are errors; everything else is in

@@ -11,6 +11,7 @@ std::string CollectionConfig::to_json() const {
   j["chunk_overlap"] = chunk_overlap;
   j["k1"] = k1;
   j["b"] = b;
+  j["vectors"] = vector_encoding_name(vectors);
   return j.dump();
 }
 
@@ -31,6 +32,9 @@ Result<CollectionConfig> CollectionConfig::from_json(const std::string& text) {
     c.chunk_overlap = j.value("chunk_overlap", c.chunk_overlap);
     c.k1 = j.value("k1", c.k1);
     c.b = j.value("b", c.b);
+    if (j.contains("vectors")) {
+      LS_ASSIGN_OR_RETURN(c.vectors, parse_vector_encoding(j["vectors"].get<std::string>()));
+    }
   } catch (const nlohmann::json::exception& e) {
     return Error::invalid(std::string("collection config: ") + e.what());
   }
@@ -47,5 +51,28 @@ Status CollectionConfig::validate() const {
   if (!(b >= 0 && b <= 1)) return Error::invalid("b must be in [0, 1], got " + std::to_string(b));
   return {};
 }
+
+Result<SearchMode> parse_search_mode(const std::string& name) {
+  if (name == "bm25") return SearchMode::kBm25;
+  if (name == "dense") return SearchMode::kDense;
+  if (name == "hybrid") return SearchMode::kHybrid;
+  return Error::invalid("unknown search mode '" + name + "' (bm25, dense, hybrid)");
+}
+
+const char* search_mode_name(SearchMode m) {
+  switch (m) {
+    case SearchMode::kDense: return "dense";
+    case SearchMode::kHybrid: return "hybrid";
+    default: return "bm25";
+  }
+}
+
+Result<FusionMethod> parse_fusion_method(const std::string& name) {
+  if (name == "rrf") return FusionMethod::kRrf;
+  if (name == "weighted") return FusionMethod::kWeighted;
+  return Error::invalid("unknown fusion method '" + name + "' (rrf, weighted)");
+}
+
+const char* fusion_method_name(FusionMethod m) { return m == FusionMethod::kWeighted ? "weighted" : "rrf"; }
 
 }  // namespace ls::kb

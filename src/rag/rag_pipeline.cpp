@@ -70,18 +70,24 @@ Result<RagResult> RagPipeline::retrieve(const std::string& query, const RagOptio
   std::vector<std::vector<Passage>> lists;
 
   auto t0 = Clock::now();
-  const bool want_bm25 = o.mode != RetrievalMode::kDense;
-  if (o.mode != RetrievalMode::kBm25)
-    r.warnings.push_back(std::string(retrieval_mode_name(o.mode)) + " retrieval unavailable: no embedding model" +
-                         (want_bm25 ? " (used bm25)" : ""));
   if (!o.collections.empty() && kb_ == nullptr) return Error::unsupported("no knowledge base is configured (--data)");
   for (const auto& coll : o.collections) {
-    if (!want_bm25) break;
     kb::SearchRequest req;
     req.query = query;
     req.collection = coll;
     req.top_k = o.top_k;
-    LS_ASSIGN_OR_RETURN(std::vector<kb::SearchHit> hits, kb_->search(req));
+    req.mode = o.mode == RetrievalMode::kDense    ? kb::SearchMode::kDense
+               : o.mode == RetrievalMode::kHybrid ? kb::SearchMode::kHybrid
+                                                  : kb::SearchMode::kBm25;
+    auto found = kb_->search(req);
+    if (!found.ok() && req.mode != kb::SearchMode::kBm25 && found.error().kind != ErrorKind::kNotFound) {
+      r.warnings.push_back(std::string(retrieval_mode_name(o.mode)) + " retrieval unavailable for collection '" +
+                           coll + "' (used bm25): " + found.error().message);
+      req.mode = kb::SearchMode::kBm25;
+      found = kb_->search(req);
+    }
+    if (!found.ok()) return found.error();
+    std::vector<kb::SearchHit> hits = std::move(found).value();
     std::vector<Passage> ps;
     for (auto& h : hits)
       ps.push_back({"kb", h.title, h.source, coll, h.document_id, h.chunk_id, std::move(h.text), h.score});
@@ -93,7 +99,9 @@ Result<RagResult> RagPipeline::retrieve(const std::string& query, const RagOptio
     if (!web_) {
       r.warnings.push_back("web search requested but no provider is configured; answering without web results");
     } else {
-      std::vector<Passage> ps = web_->retrieve(query, r.web, {}, o.web_max_results);
+      PassageScorer scorer;
+      if (embedder_ != nullptr) scorer = hybrid_scorer(*embedder_, &r.web.warnings);
+      std::vector<Passage> ps = web_->retrieve(query, r.web, scorer, o.web_max_results);
       r.timings.search_s = r.web.search_seconds;
       r.timings.fetch_s = r.web.fetch_seconds;
       r.timings.rerank_s = r.web.rank_seconds;

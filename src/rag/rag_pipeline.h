@@ -2,9 +2,11 @@
 // web retrieval → dedupe and packing within the token budget → a grounded prompt with numbered,
 // fenced passages and the citations that go with them. The server and `localseek ask` both call it.
 //
-// Retrieval modes: bm25 (now); dense and hybrid are accepted and, until an embedding model exists,
-// report "unavailable: no embedding model" as a warning (dense returns no kb passages, hybrid falls
-// back to bm25). The hook for them is PassageScorer (rag/passage_ranker.h) plus a dense Retriever.
+// Retrieval modes (knowledge.mode): bm25, dense (nearest chunk vectors) and hybrid (RRF of both),
+// through kb::KnowledgeBase::search. When a collection cannot answer densely (no embedding model
+// loaded, no vectors, another model) the pipeline uses bm25 for it and says so in a warning.
+// Web chunks are ranked with BM25 over the fetched chunks, fused (RRF) with dense similarity
+// when an embedding model is available (the knowledge base's, or set_embedder()).
 #pragma once
 
 #include <memory>
@@ -63,7 +65,11 @@ class RagPipeline {
  public:
   // Any of kb and web may be null (no knowledge base / web search configured).
   RagPipeline(kb::KnowledgeBase* kb, std::shared_ptr<WebRetriever> web, TokenCounter count)
-      : kb_(kb), web_(std::move(web)), count_(count ? std::move(count) : estimate_counter()) {}
+      : kb_(kb), web_(std::move(web)), count_(count ? std::move(count) : estimate_counter()),
+        embedder_(kb != nullptr ? kb->embedder() : nullptr) {}
+
+  // The embedding model used to rank web chunks (default: the knowledge base's).
+  void set_embedder(kb::Embedder* e) { embedder_ = e; }
 
   // Errors only for bad requests (unknown collection, no user turn, bad top_k); everything that
   // fails on the way (web search, pages) becomes a warning.
@@ -76,6 +82,7 @@ class RagPipeline {
   kb::KnowledgeBase* kb_;
   std::shared_ptr<WebRetriever> web_;
   TokenCounter count_;
+  kb::Embedder* embedder_ = nullptr;
 };
 
 // A citation per packed passage (snippet: the passage's first ~200 characters).

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "kb/hashed_embedder.h"
 #include "kb/knowledge_base.h"
+#include "rag/passage_ranker.h"
 #include "rag/citation_filter.h"
 #include "rag/context_packer.h"
 #include "rag/conversation.h"
@@ -142,22 +144,64 @@ TEST_F(PipelineTest, KnowledgeBaseAnswerIsGroundedAndCited) {
   EXPECT_TRUE(r->warnings.empty());
 }
 
-TEST_F(PipelineTest, DenseAndHybridReportNoEmbeddingModel) {
+TEST_F(PipelineTest, DenseAndHybridFallBackToBm25WithoutAnEmbeddingModel) {
   RagPipeline p(kb_.get(), nullptr, nullptr);
   RagOptions o;
   o.collections = {"notes"};
   o.mode = RetrievalMode::kDense;
   auto dense = p.prepare({{"user", "giant panda bamboo"}}, o);
   ASSERT_TRUE(dense.ok());
-  EXPECT_TRUE(dense->passages.empty());
+  EXPECT_FALSE(dense->passages.empty());
   ASSERT_EQ(dense->warnings.size(), 1u);
-  EXPECT_NE(dense->warnings[0].find("unavailable: no embedding model"), std::string::npos);
+  EXPECT_NE(dense->warnings[0].find("used bm25"), std::string::npos) << dense->warnings[0];
+  EXPECT_NE(dense->warnings[0].find("has no vectors"), std::string::npos) << dense->warnings[0];
   o.mode = RetrievalMode::kHybrid;
   auto hybrid = p.prepare({{"user", "giant panda bamboo"}}, o);
   ASSERT_TRUE(hybrid.ok());
   EXPECT_FALSE(hybrid->passages.empty());
   EXPECT_NE(hybrid->warnings.at(0).find("used bm25"), std::string::npos);
   EXPECT_FALSE(parse_retrieval_mode("sparse").ok());
+}
+
+TEST_F(PipelineTest, DenseAndHybridUseTheCollectionsVectors) {
+  // The hashed n-gram embedder is a test double (kb/hashed_embedder.h), not a language model.
+  auto embedder = std::make_shared<kb::HashedEmbedder>(128);
+  kb_->set_embedder(embedder);
+  auto rep = kb_->embed("notes");
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_EQ(rep->embedded, 2);
+  RagPipeline p(kb_.get(), nullptr, nullptr);
+  RagOptions o;
+  o.collections = {"notes"};
+  o.top_k = 1;
+  for (RetrievalMode m : {RetrievalMode::kDense, RetrievalMode::kHybrid}) {
+    o.mode = m;
+    auto r = p.prepare({{"user", "What is green tea?"}}, o);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->warnings.empty()) << retrieval_mode_name(m) << ": " << r->warnings.at(0);
+    ASSERT_EQ(r->passages.size(), 1u);
+    EXPECT_EQ(r->passages[0].document_id, "tea") << retrieval_mode_name(m);
+  }
+}
+
+TEST(PassageRanker, HybridScorerFusesBm25AndDenseRanks) {
+  kb::HashedEmbedder embedder(128);
+  std::vector<Passage> ps = {passage("a", 0, "completely unrelated words about weather"),
+                             passage("b", 1, "the panda eats bamboo shoots"),
+                             passage("c", 2, "pandas like bamboo")};
+  std::vector<std::string> warnings;
+  PassageScorer scorer = hybrid_scorer(embedder, &warnings);
+  std::vector<double> s = scorer("panda bamboo", ps);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_TRUE(warnings.empty());
+  // "a" has no BM25 match: it only gets a dense rank, at most 1/61 < any passage with both.
+  EXPECT_LE(s[0], 1.0 / 61);
+  EXPECT_GT(s[1], 1.0 / 61);
+  EXPECT_GT(s[2], 1.0 / 61);
+  // Every fused score is a sum of 1/(60 + rank) terms: bounded by 2/61.
+  for (double x : s) EXPECT_LE(x, 2.0 / 61 + 1e-12);
+  rank_passages("panda bamboo", ps, scorer);
+  EXPECT_EQ(ps.back().source, "a");
 }
 
 TEST_F(PipelineTest, BadRequestsAreErrorsAndMissingWebIsAWarning) {
