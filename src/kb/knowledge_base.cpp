@@ -160,8 +160,10 @@ Result<std::vector<SearchHit>> KnowledgeBase::search(const SearchRequest& r) {
 
 Result<std::vector<SearchHit>> KnowledgeBase::rerank(const SearchRequest& r, std::vector<SearchHit> hits) {
   if (!reranker_) return Error::unsupported("rerank requested but no reranker model is loaded");
-  if (!r.rerank->model.empty() && r.rerank->model != reranker_->model_id())
-    return Error::invalid("rerank model '" + r.rerank->model + "' is not loaded (loaded: '" + reranker_->model_id() + "')");
+  // The model id is the file stem plus a digest; naming the stem (or any prefix of the id) is enough.
+  const std::string loaded = reranker_->model_id();
+  if (!r.rerank->model.empty() && loaded.compare(0, r.rerank->model.size(), r.rerank->model) != 0)
+    return Error::invalid("rerank model '" + r.rerank->model + "' is not loaded (loaded: '" + loaded + "')");
   const size_t n = r.rerank->top_n > 0 ? std::min(hits.size(), static_cast<size_t>(r.rerank->top_n)) : hits.size();
   std::vector<std::string> docs;
   for (size_t i = 0; i < n; ++i) docs.push_back(embedding_text(hits[i].title, hits[i].heading_path, hits[i].text));

@@ -115,7 +115,7 @@ Result<FusionMethod> parse_fusion_method(const std::string& name);  // rrf | wei
 const char* fusion_method_name(FusionMethod m);
 
 struct RerankSpec {
-  std::string model;  // must be the loaded reranker's model id (or its file name)
+  std::string model;  // "" or a prefix of the loaded reranker's model id (e.g. its file stem)
   int top_n = 0;      // fused results rescored by the cross-encoder; 0: all of top_k
 };
 

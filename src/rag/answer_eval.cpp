@@ -99,6 +99,7 @@ Result<AnswerEvalResult> evaluate_answer_recall(const AnswerEvalOptions& o) {
   AnswerEvalResult result;
   auto t0 = Clock::now();
   LS_ASSIGN_OR_RETURN(auto kb, kb::KnowledgeBase::open(scratch));
+  kb->set_embedder(o.embedder);  // with one, chunks get vectors at ingestion
   kb::CollectionConfig cc;
   cc.chunk_tokens = o.chunk_tokens;
   cc.chunk_overlap = o.chunk_overlap;
@@ -112,28 +113,40 @@ Result<AnswerEvalResult> evaluate_answer_recall(const AnswerEvalOptions& o) {
 
   const TokenCounter count = o.count ? o.count : estimate_counter();
   t0 = Clock::now();
-  // BM25 results per question, computed once and packed at every budget.
-  std::vector<std::vector<Passage>> ranked(questions.size());
-  for (size_t q = 0; q < questions.size(); ++q) {
-    kb::SearchRequest req;
-    req.query = questions[q].text;
-    req.collection = "eval";
-    req.top_k = o.top_k;
-    LS_ASSIGN_OR_RETURN(std::vector<kb::SearchHit> hits, kb->search(req));
-    for (auto& h : hits) ranked[q].push_back({"kb", h.title, h.source, "eval", h.document_id, h.chunk_id, std::move(h.text), h.score});
-  }
+  // Results per question and mode, computed once and packed at every budget.
+  auto rank_all = [&](RetrievalMode mode) -> Result<std::vector<std::vector<Passage>>> {
+    std::vector<std::vector<Passage>> ranked(questions.size());
+    for (size_t q = 0; q < questions.size(); ++q) {
+      kb::SearchRequest req;
+      req.query = questions[q].text;
+      req.collection = "eval";
+      req.top_k = o.top_k;
+      req.mode = mode == RetrievalMode::kDense    ? kb::SearchMode::kDense
+                 : mode == RetrievalMode::kHybrid ? kb::SearchMode::kHybrid
+                                                  : kb::SearchMode::kBm25;
+      LS_ASSIGN_OR_RETURN(std::vector<kb::SearchHit> hits, kb->search(req));
+      for (auto& h : hits)
+        ranked[q].push_back({"kb", h.title, h.source, "eval", h.document_id, h.chunk_id, std::move(h.text), h.score});
+    }
+    return ranked;
+  };
   for (RetrievalMode mode : o.modes) {
+    const RetrievalMode run = o.embedder ? mode : RetrievalMode::kBm25;
+    std::vector<std::vector<Passage>> ranked;
+    if (mode != RetrievalMode::kDense || o.embedder) {
+      LS_ASSIGN_OR_RETURN(ranked, rank_all(run));
+    }
     for (int budget : o.budgets) {
       AnswerEvalCell cell;
       cell.mode = mode;
       cell.budget = budget;
-      if (mode == RetrievalMode::kDense) {
+      if (mode == RetrievalMode::kDense && !o.embedder) {
         cell.available = false;
         cell.note = "unavailable: no embedding model";
         result.cells.push_back(cell);
         continue;
       }
-      if (mode == RetrievalMode::kHybrid) cell.note = "no embedding model: bm25 only";
+      if (mode == RetrievalMode::kHybrid && !o.embedder) cell.note = "no embedding model: bm25 only";
       int64_t hits = 0;
       double passages = 0, tokens = 0;
       for (size_t q = 0; q < questions.size(); ++q) {

@@ -6,9 +6,11 @@
 // given tokenizer, or kb's estimate).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "kb/embedder.h"
 #include "rag/context_packer.h"
 #include "rag/rag_pipeline.h"
 
@@ -24,6 +26,7 @@ struct AnswerEvalOptions {
   TokenCounter count;  // null: kb's estimate
   size_t limit = 0;    // first N questions with answers (0: all)
   std::string scratch_dir;  // empty: a fresh folder under $TMPDIR, removed afterwards
+  std::shared_ptr<kb::Embedder> embedder;  // dense and hybrid need it; without, they are reported unavailable
 };
 
 struct AnswerEvalCell {
