@@ -13,5 +13,12 @@ using KernelTable = TypeKernels[kTypeSlots];
 void specialise_avx2(KernelTable& table);
 void specialise_avx512(KernelTable& table);
 void specialise_avx512vnni(KernelTable& table);
+// Decode kernels (x86_gemv.inc), applied after the ISA's own specialisation.
+void specialise_gemv_avx2(KernelTable& table);
+void specialise_gemv_avx512(KernelTable& table);
+void specialise_gemv_avx512vnni(KernelTable& table);
+// Register-blocked F32/F16/BF16 tiles, gemv and vec_dot (x86_float_tiles.inc).
+void specialise_float_avx2(KernelTable& table);
+void specialise_float_avx512(KernelTable& table);
 
 }  // namespace ls::kernels

@@ -1,4 +1,5 @@
 #include <array>
+#include <vector>
 
 #include "kernels/blocks.h"
 #include "kernels/isa_tables.h"
@@ -53,6 +54,21 @@ bool cpu_has(Isa isa) {
   return false;
 }
 
+#if defined(LOCALSEEK_KERNELS_X86)
+// What each ISA overrides in the table it inherits, in order (later entries win).
+std::vector<void (*)(KernelTable&)> specialisations(Isa isa) {
+  switch (isa) {
+    case Isa::kScalar: return {};
+    case Isa::kAvx2: return {specialise_avx2, specialise_gemv_avx2, specialise_float_avx2};
+    case Isa::kAvx512: return {specialise_avx512, specialise_gemv_avx512, specialise_float_avx512};
+    // VNNI adds nothing for the float types: the AVX-512 float tiles again (the VNNI base
+    // specialisation resets them).
+    case Isa::kAvx512Vnni: return {specialise_avx512vnni, specialise_gemv_avx512vnni, specialise_float_avx512};
+  }
+  return {};
+}
+#endif
+
 bool compiled_in(Isa isa) {
 #if defined(LOCALSEEK_KERNELS_X86)
   (void)isa;
@@ -75,9 +91,7 @@ struct Tables {
       const Isa isa = static_cast<Isa>(i);
       if (!cpu_has(isa) || !compiled_in(isa)) break;  // each ISA builds on the one below
       std::copy(std::begin(by_isa[i - 1]), std::end(by_isa[i - 1]), std::begin(by_isa[i]));
-      if (isa == Isa::kAvx2) specialise_avx2(by_isa[i]);
-      if (isa == Isa::kAvx512) specialise_avx512(by_isa[i]);
-      if (isa == Isa::kAvx512Vnni) specialise_avx512vnni(by_isa[i]);
+      for (auto specialise : specialisations(isa)) specialise(by_isa[i]);
       available[i] = true;
       best = isa;
     }

@@ -30,6 +30,9 @@ using VecDotFn = float (*)(int64_t n, const void* w, const void* a);
 // r < nr, t < nt. Lets SIMD variants reuse each loaded weight block for several tokens.
 using DotTileFn = void (*)(int64_t n, const void* w, size_t w_stride, int nr, const void* a,
                            size_t a_stride, int nt, float* out, size_t out_stride);
+// Decode: out[r] = vec_dot(w + r * w_stride, a) for r < nr, one activation row (vec_dot_type).
+// Equal to vec_dot bit for bit; lets SIMD variants stream several weight rows at once.
+using GemvFn = void (*)(int64_t n, const void* w, size_t w_stride, int nr, const void* a, float* out);
 
 struct TypeKernels {
   GgmlType type = GgmlType::F32;
@@ -52,6 +55,7 @@ struct TypeKernels {
   // produces it; otherwise the from_float of tile_act_type does.
   GgmlType tile_act_type = GgmlType::F32;
   QuantizeRowFn tile_from_float = nullptr;
+  GemvFn gemv = nullptr;  // nullptr: callers loop over vec_dot (the scalar reference does)
 };
 
 // Kernels of type t on the given ISA (nullptr: the type has no kernels, or the ISA is not available

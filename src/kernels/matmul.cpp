@@ -134,6 +134,10 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
         k->dot_tile(w.n_in, wr, w_stride, nr, at, a_stride, nt, out, y_stride);
         continue;
       }
+      if (nt == 1 && k->gemv != nullptr) {
+        k->gemv(w.n_in, wr, w_stride, nr, at, out);
+        continue;
+      }
       for (int r = 0; r < nr; ++r) {
         for (int t = 0; t < nt; ++t) out[t * y_stride + r] = k->vec_dot(w.n_in, wr + r * w_stride, at + t * a_stride);
       }
