@@ -134,8 +134,8 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
         k->dot_tile(w.n_in, wr, w_stride, nr, at, a_stride, nt, out, y_stride);
         continue;
       }
-      if (nt == 1 && k->gemv != nullptr) {
-        k->gemv(w.n_in, wr, w_stride, nr, at, out);
+      if (k->gemv != nullptr) {  // decode, or per_token: gemv equals vec_dot bit for bit
+        for (int t = 0; t < nt; ++t) k->gemv(w.n_in, wr, w_stride, nr, at + t * a_stride, out + t * y_stride);
         continue;
       }
       for (int r = 0; r < nr; ++r) {
