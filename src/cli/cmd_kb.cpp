@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/embedding_flags.h"
 #include "kb/json_io.h"
 #include "util/strings.h"
 
@@ -18,6 +19,18 @@ std::unique_ptr<kb::KnowledgeBase> Context::open() const {
     fail(k.error());
     return nullptr;
   }
+  auto e = open_embedder(embedding_model, threads);
+  if (!e.ok()) {
+    fail(e.error());
+    return nullptr;
+  }
+  (*k)->set_embedder(*e);
+  auto r = open_reranker(rerank_model, threads);
+  if (!r.ok()) {
+    fail(r.error());
+    return nullptr;
+  }
+  (*k)->set_reranker(*r);
   return std::move(*k);
 }
 
@@ -32,7 +45,7 @@ void print_json(const nlohmann::json& j) {
 namespace {
 
 struct CreateArgs {
-  std::string name, cjk = "unibi";
+  std::string name, cjk = "unibi", vectors = "f32";
   int chunk_tokens = 512, chunk_overlap = 64;
   double k1 = 0.9, b = 0.5;
   bool no_stem = false, no_stop = false;
@@ -49,6 +62,9 @@ int run_create(const Context& ctx, const CreateArgs& a) {
   c.chunk_overlap = a.chunk_overlap;
   c.k1 = a.k1;
   c.b = a.b;
+  auto enc = kb::parse_vector_encoding(a.vectors);
+  if (!enc.ok()) return fail(enc.error());
+  c.vectors = *enc;
   auto k = ctx.open();
   if (!k) return 1;
   auto r = k->create_collection(a.name, c);
@@ -138,9 +154,20 @@ int run_stats(const Context& ctx, const std::string& coll) {
     if (!st.ok()) return fail(st.error());
     auto sources = k->list_sources(n);
     if (!sources.ok()) return fail(sources.error());
+    auto space = k->store().vector_space(n);
+    if (!space.ok()) return fail(space.error());
+    auto vc = k->store().vector_counts(n);
+    if (!vc.ok()) return fail(vc.error());
+    nlohmann::json vj = nullptr;
+    if (*space)
+      vj = {{"model", (*space)->model},     {"dimension", (*space)->dimension},
+            {"encoding", kb::vector_encoding_name((*space)->encoding)},
+            {"current", vc->current},       {"stale", vc->stale},
+            {"missing", vc->missing}};
     if (ctx.json) {
       auto j = kb::to_json(*c);
       j["stats"] = kb::to_json(*st);
+      j["vectors"] = vj;
       nlohmann::json sj = nlohmann::json::array();
       for (const auto& s : *sources) sj.push_back(kb::to_json(s));
       j["sources"] = std::move(sj);
@@ -152,6 +179,14 @@ int run_stats(const Context& ctx, const std::string& coll) {
                 n.c_str(), static_cast<long long>(st->documents), static_cast<long long>(st->chunks),
                 format_bytes(static_cast<double>(st->text_bytes)).c_str(), c->config.chunk_tokens,
                 c->config.chunk_overlap, c->config.k1, c->config.b, kb::cjk_mode_name(c->config.analyzer.cjk));
+    if (*space)
+      std::printf("  vectors: %s (dimension %d, %s): %lld current, %lld stale, %lld missing%s\n",
+                  (*space)->model.c_str(), (*space)->dimension, kb::vector_encoding_name((*space)->encoding),
+                  static_cast<long long>(vc->current), static_cast<long long>(vc->stale),
+                  static_cast<long long>(vc->missing),
+                  vc->stale + vc->missing > 0 ? (" (run `localseek kb embed " + n + "`)").c_str() : "");
+    else
+      std::printf("  vectors: none (`localseek kb embed %s --embedding-model MODEL.gguf` makes them)\n", n.c_str());
     for (const auto& s : *sources)
       std::printf("  source %lld %s: %s (+%lld ~%lld -%lld, %lld failed)\n", static_cast<long long>(s.id),
                   s.spec.uri.c_str(), s.status.state.c_str(), static_cast<long long>(s.status.added),
@@ -175,6 +210,10 @@ void add_collection_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   create->add_option("--cjk", ca->cjk, "Chinese/Japanese tokenisation: unibi|bi|uni|icu|unibi+icu")->capture_default_str();
   create->add_flag("--no-stem", ca->no_stem, "Disable English stemming");
   create->add_flag("--no-stopwords", ca->no_stop, "Keep English stop words");
+  create->add_option("--vectors", ca->vectors,
+                     "Chunk vector storage: f32 | f16 (half the size) | int8 (a quarter); vectors are made when "
+                     "an --embedding-model is given (here or later with `kb embed`)")
+      ->capture_default_str();
   create->callback([ctx, ca] { ctx->run = [ctx = ctx.get(), ca] { return run_create(*ctx, *ca); }; });
 
   auto rm_coll = std::make_shared<std::string>();
@@ -208,10 +247,17 @@ const Registrar kKb{{"kb", "Knowledge base: collections, documents, search, sour
                        auto ctx = std::make_shared<Context>();
                        sub.add_option("--data", ctx->data, "Data directory")->capture_default_str();
                        sub.add_flag("--json", ctx->json, "Machine-readable JSON output");
+                       sub.add_option("--embedding-model", ctx->embedding_model,
+                                      "GGUF embedding model (bert, qwen3): chunk vectors at ingestion, dense and "
+                                      "hybrid search, `kb embed`");
+                       sub.add_option("--rerank-model", ctx->rerank_model,
+                                      "GGUF reranker (bge-reranker, Qwen3-Reranker) for `search --rerank`");
+                       sub.add_option("--threads", ctx->threads, "Threads for those models (0: all CPUs)");
                        sub.require_subcommand(1);
                        add_collection_commands(sub, ctx);
                        add_document_commands(sub, ctx);
                        add_source_commands(sub, ctx);
+                       add_vector_commands(sub, ctx);
                        for (CLI::App* c : sub.get_subcommands({})) {
                          c->fallthrough();
                          for (CLI::App* cc : c->get_subcommands({})) cc->fallthrough();

@@ -50,6 +50,7 @@ int run_add(const Context& ctx, const AddArgs& a) {
     print_json(kb::to_json(*rep));
   } else {
     for (const auto& e : rep->errors) std::fprintf(stderr, "skipped: %s\n", e.c_str());
+    for (const auto& w : rep->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     std::printf("%lld added, %lld changed, %lld unchanged, %lld failed (%s read)\n", static_cast<long long>(rep->added),
                 static_cast<long long>(rep->changed), static_cast<long long>(rep->unchanged),
                 static_cast<long long>(rep->failed), format_bytes(static_cast<double>(rep->bytes)).c_str());
@@ -63,6 +64,10 @@ struct SearchArgs {
   std::vector<std::string> words, doc_ids, meta;
   std::string source_prefix;
   int top_k = 5;
+  std::string mode = "bm25", fusion = "rrf", rerank;
+  int rrf_k = 60, candidates = 0, rerank_top_n = 0;
+  double dense_weight = 0.5;
+  bool do_rerank = false;
 };
 
 int run_search(const Context& ctx, const SearchArgs& a) {
@@ -74,6 +79,22 @@ int run_search(const Context& ctx, const SearchArgs& a) {
   req.top_k = a.top_k;
   req.filters.document_ids = a.doc_ids;
   req.filters.source_prefix = a.source_prefix;
+  auto mode = kb::parse_search_mode(a.mode);
+  if (!mode.ok()) return fail(mode.error());
+  req.mode = *mode;
+  auto fusion = kb::parse_fusion_method(a.fusion);
+  if (!fusion.ok()) return fail(fusion.error());
+  req.fusion = *fusion;
+  if (a.rrf_k < 0) return report_error("--rrf-k must be >= 0", 2);
+  req.rrf_k = a.rrf_k;
+  if (!(a.dense_weight >= 0 && a.dense_weight <= 1)) return report_error("--dense-weight must be in [0, 1]", 2);
+  req.dense_weight = a.dense_weight;
+  if (a.candidates < 0 || a.candidates > 1000) return report_error("--candidates must be in [0, 1000]", 2);
+  req.candidates = a.candidates;
+  if (a.do_rerank || !a.rerank.empty() || a.rerank_top_n > 0) {
+    if (a.rerank_top_n < 0 || a.rerank_top_n > 1000) return report_error("--rerank-top-n must be in [0, 1000]", 2);
+    req.rerank = kb::RerankSpec{a.rerank, a.rerank_top_n};
+  }
   for (const auto& m : a.meta) {
     auto eq = m.find('=');
     if (eq == std::string::npos || eq == 0) return report_error("--meta expects key=value, got '" + m + "'", 2);
@@ -84,7 +105,8 @@ int run_search(const Context& ctx, const SearchArgs& a) {
   if (ctx.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& h : *hits) arr.push_back(kb::to_json(h));
-    print_json({{"query", req.query}, {"collection", req.collection}, {"results", arr}});
+    print_json({{"query", req.query}, {"collection", req.collection}, {"mode", kb::search_mode_name(req.mode)},
+                {"results", arr}});
     return 0;
   }
   if (hits->empty()) std::printf("no results\n");
@@ -93,6 +115,11 @@ int run_search(const Context& ctx, const SearchArgs& a) {
     std::printf("%d. [%.3f] %s — %s", ++rank, h.score, h.title.c_str(), h.source.c_str());
     if (!h.heading_path.empty()) std::printf(" › %s", h.heading_path.c_str());
     if (h.page > 0) std::printf(" (page %d)", h.page);
+    if (req.mode != kb::SearchMode::kBm25 || req.rerank) {
+      std::string by;
+      for (const auto& f : h.found_by) by += (by.empty() ? "" : ", ") + f.retriever + " #" + std::to_string(f.rank);
+      std::printf("  [%s]", by.c_str());
+    }
     std::string snippet = h.text.substr(0, 300);
     while (!snippet.empty() && (static_cast<unsigned char>(snippet.back()) & 0xC0) == 0x80) snippet.pop_back();
     if (!snippet.empty() && static_cast<unsigned char>(snippet.back()) >= 0xC0) snippet.pop_back();
@@ -143,13 +170,27 @@ void add_document_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   add->callback([ctx, aa] { ctx->run = [ctx = ctx.get(), aa] { return run_add(*ctx, *aa); }; });
 
   auto sa = std::make_shared<SearchArgs>();
-  CLI::App* search = kb.add_subcommand("search", "BM25 search: best chunks with score, title, source and position");
+  CLI::App* search = kb.add_subcommand(
+      "search", "Search: best chunks by BM25, by meaning (dense) or both (hybrid), with score, source, position "
+                "and which retriever found each");
   search->add_option("collection", sa->collection, "Collection")->required();
   search->add_option("query", sa->words, "Query text (any text is valid)")->required();
   search->add_option("-k,--top-k", sa->top_k, "Number of results (1-1000)")->capture_default_str();
   search->add_option("--doc", sa->doc_ids, "Only these document ids (repeatable)");
   search->add_option("--source-prefix", sa->source_prefix, "Only documents whose source starts with this");
   search->add_option("--meta", sa->meta, "Only documents whose metadata key equals value: key=value (repeatable)");
+  search->add_option("--mode", sa->mode, "bm25 | dense | hybrid (dense and hybrid need --embedding-model)")
+      ->capture_default_str();
+  search->add_option("--fusion", sa->fusion, "Hybrid fusion: rrf (reciprocal rank) | weighted (min-max scores)")
+      ->capture_default_str();
+  search->add_option("--rrf-k", sa->rrf_k, "RRF constant k: score = sum 1/(k + rank)")->capture_default_str();
+  search->add_option("--dense-weight", sa->dense_weight, "Weighted fusion: dense share (bm25 gets the rest)")
+      ->capture_default_str();
+  search->add_option("--candidates", sa->candidates,
+                     "Hybrid: results taken from each retriever before fusion (0: max(top-k, 100))");
+  search->add_flag("--rerank", sa->do_rerank, "Rescore the results with --rerank-model (a cross-encoder)");
+  search->add_option("--rerank-top-n", sa->rerank_top_n, "Rerank this many fused results (0: top-k)");
+  search->add_option("--rerank-name", sa->rerank, "Require the loaded reranker to be this model id");
   search->callback([ctx, sa] { ctx->run = [ctx = ctx.get(), sa] { return run_search(*ctx, *sa); }; });
 
   auto gc = std::make_shared<std::string>();

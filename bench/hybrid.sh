@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# bench/hybrid.sh: knowledge-base query latency per retrieval mode (bm25, dense, hybrid = RRF k=60)
+# on the largest shared BEIR set (scifact: 5,183 documents, 300 test queries), as an interactive
+# search runs it: top-k 10, chunk text fetched, the query embedded by the model on every query.
+# Two index settings: the exact SIMD scan (default threshold) and the HNSW graph (threshold 1000).
+#   LOCALSEEK    the binary (default: build/localseek, built when missing)
+#   DATASET      BEIR folder (default ../shared/data/scifact)
+#   EMBED_MODEL  GGUF embedding model (default ../shared/models/tiny-bert-f16.gguf: random weights,
+#                128-d, so the figures are speed, not quality; pass a real bge/Qwen3 GGUF for both)
+#   VECTORS      f32 | f16 | int8 (default f32)   THREADS (default 2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${LOCALSEEK:-build/localseek}"
+[ -x "$bin" ] || bash scripts/build.sh release localseek >/dev/null
+dataset="${DATASET:-../shared/data/scifact}"
+model="${EMBED_MODEL:-../shared/models/tiny-bert-f16.gguf}"
+vectors="${VECTORS:-f32}" threads="${THREADS:-2}"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for ann in 1000000 1000; do
+  "$bin" eval retrieval --dataset "$dataset" --mode bm25,dense,hybrid --embedding-model "$model" \
+    --threads "$threads" --vectors "$vectors" --top-k 10 --fetch-text --ann-threshold "$ann" --json |
+    python3 -c 'import json,sys; j=json.load(sys.stdin); j["ann"]=int(sys.argv[1]); print(json.dumps(j))' "$ann" >>"$out"
+done
+python3 - "$out" "$dataset" "$threads" <<'PY'
+import json, os, platform, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+load = open("/proc/loadavg").read().split()[:3]
+r0 = rows[0]
+print(f"machine: {cpu}, {os.cpu_count()} CPUs, load average {' '.join(load)}; threads {sys.argv[3]}")
+print(f"dataset: {sys.argv[2]} ({r0['documents']} documents, {r0['queries']} queries); "
+      f"model {r0.get('embedding_model')}, {r0.get('vectors')} vectors; ingest+embed {r0['ingest_s']:.1f} s")
+print()
+print("| index | mode | p50 ms | p99 ms | p50 CPU ms | p99 CPU ms | nDCG@10 |")
+print("|---|---|---|---|---|---|---|")
+for r in rows:
+    index = "exact scan" if r["ann"] > r["documents"] else f"HNSW (threshold {r['ann']})"
+    for m in r["modes"]:
+        if r["ann"] <= r["documents"] and m["mode"] == "bm25":
+            continue  # bm25 does not use the vector index
+        print(f"| {index} | {m['mode']} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | {m['p50_cpu_ms']:.2f} | "
+              f"{m['p99_cpu_ms']:.2f} | {m['ndcg_at_10']:.4f} |")
+PY
