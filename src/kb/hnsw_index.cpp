@@ -1,5 +1,8 @@
 #include "kb/hnsw_index.h"
 
+// hnswlib 0.6.2's prefetch hints read the link list one entry past its end (ASan reports it);
+// our distance is our own code anyway, so its hand-vectorised paths are switched off.
+#define NO_MANUAL_VECTORIZATION 1
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>

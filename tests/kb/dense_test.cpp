@@ -12,6 +12,7 @@
 #include "kb/hashed_embedder.h"
 #include "kb/hnsw_index.h"
 #include "kb/knowledge_base.h"
+#include "clustered_vectors.h"
 #include "kb_test_util.h"
 
 namespace ls::kb {
@@ -296,50 +297,8 @@ TEST_F(DenseTest, EncodingsF16AndInt8RankLikeF32) {
   }
 }
 
-// A few thousand clustered vectors (like embeddings: topics, not uniform noise).
-StoredVectors clustered(size_t n, int dim, VectorEncoding enc, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> g;
-  std::vector<std::vector<float>> centres(40, std::vector<float>(static_cast<size_t>(dim)));
-  for (auto& c : centres)
-    for (auto& x : c) x = g(rng);
-  StoredVectors v;
-  v.space = {"synthetic", dim, enc, 1};
-  for (size_t i = 0; i < n; ++i) {
-    std::vector<float> x = centres[i % centres.size()];
-    for (auto& e : x) e += 0.6f * g(rng);
-    encode_vector(enc, x, v.data);
-    v.chunk_ids.push_back(static_cast<int64_t>(100 + 3 * i));
-  }
-  return v;
-}
-
-TEST(HnswIndexTest, RecallAt10AgainstExactSearch) {
-  for (VectorEncoding enc : {VectorEncoding::kF32, VectorEncoding::kI8}) {
-    StoredVectors v = clustered(3000, 64, enc, 11);
-    auto idx = HnswIndex::build(v, HnswOptions{});
-    ASSERT_TRUE(idx.ok()) << idx.error().message;
-    EXPECT_EQ((*idx)->size(), 3000u);
-    StoredVectors queries = clustered(200, 64, enc, 12);
-    const size_t bytes = encoded_vector_bytes(enc, 64);
-    size_t found = 0, wanted = 0;
-    for (size_t q = 0; q < queries.chunk_ids.size(); ++q) {
-      const char* qv = queries.data.data() + q * bytes;
-      auto exact = exact_top_k(v, qv, 10);
-      auto approx = (*idx)->search(qv, 10);
-      std::set<int64_t> truth;
-      for (auto& e : exact) truth.insert(e.first);
-      for (auto& a : approx) found += truth.count(a.first);
-      wanted += truth.size();
-    }
-    const double recall = static_cast<double>(found) / static_cast<double>(wanted);
-    std::printf("HNSW recall@10 (%s, 3000 x 64, 200 queries): %.4f\n", vector_encoding_name(enc), recall);
-    EXPECT_GE(recall, 0.95) << vector_encoding_name(enc);
-  }
-}
-
 TEST(ExactSearchTest, TopKOrderAndAllowedSubset) {
-  StoredVectors v = clustered(500, 32, VectorEncoding::kF32, 5);
+  StoredVectors v = test::clustered(500, 32, VectorEncoding::kF32, 5);
   const char* q = v.data.data() + 17 * encoded_vector_bytes(VectorEncoding::kF32, 32);
   auto top = exact_top_k(v, q, 5);
   ASSERT_EQ(top.size(), 5u);
