@@ -8,6 +8,8 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/isa_flag.h"
+#include "kernels/kernels.h"
 #include "model/context.h"
 #include "tools/engine_bench.h"
 #include "tools/membw.h"
@@ -39,7 +41,8 @@ std::string cpu_model() {
 }
 
 json machine_json() {
-  return {{"cpu", cpu_model()}, {"cores", model::available_cpus()}, {"features", cpu_features().summary()}};
+  return {{"cpu", cpu_model()}, {"cores", model::available_cpus()}, {"features", cpu_features().summary()},
+          {"isa", std::string(kernels::isa_name(kernels::active_isa()))}};
 }
 
 int run(const BenchFlags& f) {
@@ -92,8 +95,8 @@ int run(const BenchFlags& f) {
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
-  std::printf("cpu        %s (%d cores; %s)\n", cpu_model().c_str(), model::available_cpus(),
-              cpu_features().summary().c_str());
+  std::printf("cpu        %s (%d cores; %s; kernels %s)\n", cpu_model().c_str(), model::available_cpus(),
+              cpu_features().summary().c_str(), std::string(kernels::isa_name(kernels::active_isa())).c_str());
   std::printf("membw      %.2f GB/s (%d threads)%s\n", bwn / 1e9, threads, bw1 > 0 ? "" : " (given)");
   std::printf("model      %s (%.2f GB; %.1f MB of weights read per decoded token)\n", o.model.c_str(),
               r->file_bytes / 1e9, r->bytes_per_token / 1e6);
@@ -115,6 +118,7 @@ const Registrar kBench{
        sub.add_option("-n,--n-gen", f->b.n_gen, "Decoded tokens per run (default 128)")->check(CLI::Range(0, 1 << 16));
        sub.add_option("-t,--threads", f->b.threads, "Threads (default: the CPUs available)")->check(CLI::Range(1, 1024));
        sub.add_option("-r,--reps", f->b.reps, "Repetitions (default 5)")->check(CLI::Range(1, 1000));
+       add_isa_option(sub);
        sub.add_flag("--json", f->json, "Print one JSON object");
        sub.add_flag("--membw", f->membw_only, "Only measure the memory read bandwidth (1 thread and all threads)");
        sub.add_option("--bandwidth", f->bandwidth_gbps, "Use this bandwidth (GB/s) for the roofline instead of measuring")

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/isa_flag.h"
 #include "kb/knowledge_base.h"
 #include "server/backend_factory.h"
 #include "server/batch_backend.h"
@@ -176,6 +177,7 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
       ->check(CLI::Range(1, 1024));
   sub.add_option("--kv", f->kv, "KV cache type: f16 (default) or f32")
       ->check(CLI::IsMember({"f16", "f32"}));
+  add_isa_option(sub);
   sub.add_option("--chat-template", f->chat_template,
                  "Jinja chat template file (default: the model's tokenizer.chat_template)")
       ->check(CLI::ExistingFile);

@@ -3,7 +3,10 @@
 
 #include <cstdio>
 
+#include <string>
+
 #include "cli/command.h"
+#include "kernels/kernels.h"
 #include "util/cpu_features.h"
 
 namespace ls::cli {
@@ -12,8 +15,13 @@ namespace {
 const Registrar kVersion{{"version", "Print the version and the CPU features the engine will use",
                           [](CLI::App& sub) -> std::function<int()> {
                             return [] {
-                              std::printf("localseek %s\ncpu: %s\n", LOCALSEEK_VERSION,
-                                          cpu_features().summary().c_str());
+                              std::string avail;
+                              for (kernels::Isa isa : kernels::available_isas()) {
+                                avail += (avail.empty() ? "" : " ") + std::string(kernels::isa_name(isa));
+                              }
+                              std::printf("localseek %s\ncpu: %s\nkernels: %s (available: %s)\n", LOCALSEEK_VERSION,
+                                          cpu_features().summary().c_str(),
+                                          std::string(kernels::isa_name(kernels::active_isa())).c_str(), avail.c_str());
                               return 0;
                             };
                           }}};

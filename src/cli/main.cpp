@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "cli/command.h"
+#include "kernels/kernels.h"
 
 namespace ls::cli {
 
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
     auto run = std::make_shared<std::function<int()>>(c.setup(*sub));
     sub->callback([run, &to_run] { to_run = *run; });
   }
+  // LOCALSEEK_ISA is checked before anything runs: a typo must not silently fall back.
+  if (const ls::Status isa = ls::kernels::apply_isa_env(); !isa.ok()) return ls::cli::report_error(isa.error().message, 2);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

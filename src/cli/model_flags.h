@@ -1,11 +1,12 @@
 // Flags shared by the commands that run a model (run, chat, logits): model path, context,
-// threads, KV cache type, and the sampling parameters. Header-only; each command stays one file.
+// threads, KV cache type, kernel ISA, and the sampling parameters. Header-only; each command stays one file.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <string>
 
+#include "cli/isa_flag.h"
 #include "runtime/sampler.h"
 #include "runtime/session.h"
 
@@ -25,6 +26,7 @@ struct ModelFlags {
     sub.add_option("-t,--threads", threads, "Threads (default: the CPUs available)")->check(CLI::Range(1, 1024));
     sub.add_option("--kv", kv, "KV cache type: f16 (default, as llama.cpp) or f32")
         ->check(CLI::IsMember({"f16", "f32"}));
+    add_isa_option(sub);
     if (with_template) {
       sub.add_option("--chat-template", chat_template,
                      "Jinja chat template file (default: the model's tokenizer.chat_template)")

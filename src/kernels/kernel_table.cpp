@@ -1,4 +1,10 @@
+#include <algorithm>
 #include <array>
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "kernels/blocks.h"
@@ -124,8 +130,80 @@ const TypeKernels* kernels_for(GgmlType t, Isa isa) {
   return k.block_size == 0 ? nullptr : &k;
 }
 
-const TypeKernels* kernels(GgmlType t) { return kernels_for(t, best_isa()); }
+const TypeKernels* kernels(GgmlType t) { return kernels_for(t, active_isa()); }
 Isa best_isa() { return tables().best; }
+
+Result<Isa> parse_isa(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (int i = 0; i < kIsaCount; ++i) {
+    if (lower == isa_name(static_cast<Isa>(i))) return static_cast<Isa>(i);
+  }
+  return Error::invalid("unknown ISA '" + std::string(name) + "' (known: scalar, avx2, avx512, avx512vnni)");
+}
+
+namespace {
+
+std::string available_list() {
+  std::string out;
+  for (Isa isa : available_isas()) out += (out.empty() ? "" : ", ") + std::string(isa_name(isa));
+  return out;
+}
+
+Result<Isa> checked(Result<Isa> isa) {
+  if (!isa.ok()) return isa;
+  if (!isa_available(*isa)) {
+    return Error::unsupported("ISA '" + std::string(isa_name(*isa)) + "' is not available on this CPU/build (available: " +
+                              available_list() + ")");
+  }
+  return isa;
+}
+
+// -1: not chosen yet.
+std::atomic<int> g_active{-1};
+
+Isa isa_from_env_or_best() {
+  const char* env = std::getenv(kIsaEnvVar);
+  if (env == nullptr || *env == '\0') return best_isa();
+  auto isa = checked(parse_isa(env));
+  if (isa.ok()) return *isa;
+  std::fprintf(stderr, "localseek: warning: %s ignored: %s; using %s\n", kIsaEnvVar, isa.error().message.c_str(),
+               std::string(isa_name(best_isa())).c_str());
+  return best_isa();
+}
+
+}  // namespace
+
+Isa active_isa() {
+  int a = g_active.load(std::memory_order_acquire);
+  if (a < 0) {
+    int expected = -1;
+    g_active.compare_exchange_strong(expected, static_cast<int>(isa_from_env_or_best()), std::memory_order_acq_rel);
+    a = g_active.load(std::memory_order_acquire);
+  }
+  return static_cast<Isa>(a);
+}
+
+Status set_active_isa(Isa isa) {
+  auto ok = checked(isa);
+  if (!ok.ok()) return ok.error();
+  g_active.store(static_cast<int>(isa), std::memory_order_release);
+  return {};
+}
+
+Status set_active_isa(std::string_view name) {
+  auto isa = checked(parse_isa(name));
+  if (!isa.ok()) return isa.error();
+  return set_active_isa(*isa);
+}
+
+Status apply_isa_env() {
+  const char* env = std::getenv(kIsaEnvVar);
+  if (env == nullptr || *env == '\0') return {};
+  auto isa = checked(parse_isa(env));
+  if (!isa.ok()) return Error::invalid(std::string(kIsaEnvVar) + "=" + env + ": " + isa.error().message);
+  return set_active_isa(*isa);
+}
 bool isa_available(Isa isa) {
   const auto i = static_cast<int>(isa);
   return i >= 0 && i < kIsaCount && tables().available[i];

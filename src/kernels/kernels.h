@@ -1,7 +1,8 @@
 // The kernel table: for every tensor type we compute with, its block geometry and the row kernels
 // (dequantise, quantise, dot product against an activation row in the type's "vec_dot type").
-// One scalar reference table plus SIMD tables (AVX2, AVX-512) that override entries; the best
-// table the CPU supports is chosen once, at first use.
+// One scalar reference table plus SIMD tables (AVX2, AVX-512) that override entries. The engine
+// runs on the active ISA: the best the CPU supports, unless LOCALSEEK_ISA or set_active_isa()
+// forces a lower one (to compare results across ISAs, or to match another engine's code path).
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "gguf/ggml_types.h"
+#include "util/error.h"
 
 namespace ls::kernels {
 
@@ -61,9 +63,23 @@ struct TypeKernels {
 // Kernels of type t on the given ISA (nullptr: the type has no kernels, or the ISA is not available
 // on this CPU/build). Entries an ISA does not specialise fall back to the next lower ISA.
 const TypeKernels* kernels_for(GgmlType t, Isa isa);
-// Kernels on the best available ISA.
+// Kernels on the active ISA.
 const TypeKernels* kernels(GgmlType t);
+// The best ISA this CPU and build support.
 Isa best_isa();
+// The ISA the engine uses: set_active_isa()'s choice, else the environment variable LOCALSEEK_ISA
+// (read once), else best_isa(). An unusable LOCALSEEK_ISA falls back to best_isa() with a warning
+// on stderr; front ends call apply_isa_env() first to turn it into an error instead.
+Isa active_isa();
+// "scalar", "avx2", "avx512", "avx512vnni" (case-insensitive).
+Result<Isa> parse_isa(std::string_view name);
+// Forces the ISA for the whole process. Call before the first model is loaded: components look
+// their kernels up once. Error (naming the ISAs available) when this CPU or build lacks it.
+Status set_active_isa(Isa isa);
+Status set_active_isa(std::string_view name);
+// Validates and applies LOCALSEEK_ISA when it is set (no-op when unset or empty).
+Status apply_isa_env();
+inline constexpr const char* kIsaEnvVar = "LOCALSEEK_ISA";
 bool isa_available(Isa isa);
 std::vector<Isa> available_isas();
 // The types with kernels (weights and activations), in type-id order.

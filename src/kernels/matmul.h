@@ -40,7 +40,7 @@ class MatmulScratch {
 };
 
 struct MatmulOptions {
-  Isa isa = best_isa();  // tests pin an ISA; the engine keeps the default
+  Isa isa = active_isa();  // tests pin an ISA; the engine keeps the active one
   size_t x_stride = 0;   // floats between token rows of x; 0 = n_in
   size_t y_stride = 0;   // floats between token rows of y; 0 = n_out
   // Every token through the single-token path (vec_dot on vec_dot_type activations), whatever

@@ -1,6 +1,7 @@
 #include "model/attention_ops.h"
 
 #include "kernels/fp16.h"
+#include "kernels/kernels.h"
 #include "util/cpu_features.h"
 
 namespace ls::model {
@@ -44,7 +45,8 @@ const AttentionRowOps& attention_row_ops_scalar() {
 const AttentionRowOps& attention_row_ops() {
   static const AttentionRowOps& ops = [] () -> const AttentionRowOps& {
     const AttentionRowOps* x86 = attention_row_ops_x86();
-    return x86 != nullptr ? *x86 : attention_row_ops_scalar();
+    const bool simd = kernels::active_isa() != kernels::Isa::kScalar;  // the forced ISA covers these too
+    return x86 != nullptr && simd ? *x86 : attention_row_ops_scalar();
   }();
   return ops;
 }
