@@ -102,7 +102,7 @@ int run_serve(ServeFlags& f) {
     o.model_path = f.model;
     o.context.n_ctx = f.ctx;
     o.context.n_threads = f.threads;
-    o.context.kv_type = f.kv == "f32" ? model::KvType::kF32 : model::KvType::kF16;
+    o.context.kv_type = model::parse_kv_type(f.kv).value();  // validated by IsMember
     o.chat_template_path = f.chat_template;
     if (f.single_sequence) {
       auto b = server::SessionBackend::open(o);
@@ -175,8 +175,8 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
       ->check(CLI::Range(1, 1 << 24));
   sub.add_option("-t,--threads", f->threads, "Threads (default: the CPUs available)")
       ->check(CLI::Range(1, 1024));
-  sub.add_option("--kv", f->kv, "KV cache type: f16 (default) or f32")
-      ->check(CLI::IsMember({"f16", "f32"}));
+  sub.add_option("--kv,--kv-type", f->kv, "KV cache type: f16 (default), f32 or q8_0")
+      ->check(CLI::IsMember({"f16", "f32", "q8_0"}));
   add_isa_option(sub);
   sub.add_option("--chat-template", f->chat_template,
                  "Jinja chat template file (default: the model's tokenizer.chat_template)")

@@ -24,8 +24,8 @@ struct ModelFlags {
     sub.add_option("--ctx", ctx, "Context size in tokens (default: the model's context_length, at most 4096)")
         ->check(CLI::Range(1, 1 << 24));
     sub.add_option("-t,--threads", threads, "Threads (default: the CPUs available)")->check(CLI::Range(1, 1024));
-    sub.add_option("--kv", kv, "KV cache type: f16 (default, as llama.cpp) or f32")
-        ->check(CLI::IsMember({"f16", "f32"}));
+    sub.add_option("--kv,--kv-type", kv, "KV cache type: f16 (default, as llama.cpp), f32 or q8_0 (about half of f16)")
+        ->check(CLI::IsMember({"f16", "f32", "q8_0"}));
     add_isa_option(sub);
     if (with_template) {
       sub.add_option("--chat-template", chat_template,
@@ -40,7 +40,7 @@ struct ModelFlags {
     o.context.n_ctx = ctx;
     o.context.default_ctx_cap = 4096;  // a 128k-token model would otherwise reserve GBs of KV cache
     o.context.n_threads = threads;
-    o.context.kv_type = kv == "f32" ? model::KvType::kF32 : model::KvType::kF16;
+    o.context.kv_type = model::parse_kv_type(kv).value();  // validated by IsMember above
     o.chat_template_path = chat_template;
     return o;
   }

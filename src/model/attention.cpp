@@ -6,7 +6,7 @@
 
 #include "kernels/fp16.h"
 #include "kernels/kernels.h"
-#include "model/attention_ops.h"
+#include "kernels/attention_rows.h"
 
 namespace ls::model {
 
@@ -15,13 +15,15 @@ using kernels::fp32_to_fp16;
 
 AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens) {
   if (kv == KvType::kF32) return AttentionPath::kExact;
+  if (kv == KvType::kQ8_0) return AttentionPath::kFlashVecQ8;
   const bool tileable = d.head_dim_k % 16 == 0 && d.head_dim_v % 16 == 0;
   return n_tokens >= kFlashTileRows && tileable ? AttentionPath::kFlashTiled : AttentionPath::kFlashVec;
 }
 
 int64_t attention_scratch_floats(const AttentionDims& d, int n_ctx) {
-  // kExact: one score per position; flash paths: Q and accumulator (halves or floats).
-  return std::max<int64_t>(n_ctx, d.head_dim_k + d.head_dim_v);
+  // kExact: one score per position; flash paths: Q (floats at most) and accumulator, plus one
+  // dequantised V row for Q8_0.
+  return std::max<int64_t>(n_ctx, d.head_dim_k + 2 * int64_t{d.head_dim_v});
 }
 
 namespace {
@@ -30,10 +32,6 @@ namespace {
 // (Looked up on first use: the kernel table is chosen at run time.)
 float dot_f32(int64_t n, const void* a, const void* b) {
   static const kernels::VecDotFn f = kernels::kernels(gguf::GgmlType::F32)->vec_dot;
-  return f(n, a, b);
-}
-float dot_f16(int64_t n, const void* a, const void* b) {
-  static const kernels::VecDotFn f = kernels::kernels(gguf::GgmlType::F16)->vec_dot;
   return f(n, a, b);
 }
 
@@ -73,14 +71,14 @@ void attend_flash(const AttentionDims& d, const KvView& c, int il, int kvh, cons
   }
   std::fill(acc, acc + d.head_dim_v, Acc{0});
   auto load = [](Acc x) { if constexpr (kHalfAcc) return fp16_to_fp32(x); else return x; };
-  const AttentionRowOps& ops = attention_row_ops();
+  const kernels::AttentionRowKernels& ops = kernels::attention_rows();
   float sum = 0.0f;
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j <= pos; ++j) {
     const auto* k = reinterpret_cast<const uint16_t*>(c.k_row(il, j)) + kvh * d.head_dim_k;
     float s = 0.0f;
     if constexpr (kHalfQ) {
-      s = dot_f16(d.head_dim_k, k, qc);
+      s = ops.dot_f16(d.head_dim_k, k, qc);
     } else {
       s = ops.dot_f32_f16(d.head_dim_k, qc, k);
     }
@@ -102,6 +100,40 @@ void attend_flash(const AttentionDims& d, const KvView& c, int il, int kvh, cons
   for (int i = 0; i < d.head_dim_v; ++i) out[i] = load(acc[i]) * inv;
 }
 
+// Q8_0 K and V (llama.cpp requires flash attention for a quantised V cache): ggml's per-row path
+// with an F32 accumulator; scores and V rows through the Q8_0 kernels.
+void attend_flash_q8(const AttentionDims& d, const KvView& c, int il, int kvh, const float* q, int64_t pos,
+                     float* out, float* scratch) {
+  const kernels::TypeKernels& q8 = *kernels::kernels(gguf::GgmlType::Q8_0);
+  const kernels::AttentionRowKernels& ops = kernels::attention_rows();
+  float* acc = scratch;
+  float* v32 = acc + d.head_dim_v;
+  void* qq = v32 + d.head_dim_v;  // head_dim_k / 32 blocks: fewer bytes than head_dim_k floats
+  q8.from_float(q, qq, d.head_dim_k);
+  std::fill(acc, acc + d.head_dim_v, 0.0f);
+  const size_t k_off = c.span_bytes(int64_t{kvh} * d.head_dim_k);
+  const size_t v_off = c.span_bytes(int64_t{kvh} * d.head_dim_v);
+  float sum = 0.0f;
+  float max = -std::numeric_limits<float>::infinity();
+  for (int64_t j = 0; j <= pos; ++j) {
+    const float s = q8.vec_dot(d.head_dim_k, c.k_row(il, j) + k_off, qq) * d.scale;
+    float ms = 1.0f;
+    float vs = 1.0f;
+    if (s > max) {
+      ms = std::exp(max - s);
+      max = s;
+      ops.scale_f32(d.head_dim_v, acc, ms);
+    } else {
+      vs = std::exp(s - max);
+    }
+    q8.dequantize_row(c.v_row(il, j) + v_off, v32, d.head_dim_v);
+    ops.mad_f32_f32(d.head_dim_v, acc, v32, vs);
+    sum = sum * ms + vs;
+  }
+  const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+  for (int i = 0; i < d.head_dim_v; ++i) out[i] = acc[i] * inv;
+}
+
 }  // namespace
 
 void attend_head(const AttentionDims& d, AttentionPath path, const KvView& cache, int il, int h,
@@ -116,6 +148,9 @@ void attend_head(const AttentionDims& d, AttentionPath path, const KvView& cache
       break;
     case AttentionPath::kFlashTiled:
       attend_flash<float, float>(d, cache, il, kvh, q, pos, out, scratch);
+      break;
+    case AttentionPath::kFlashVecQ8:
+      attend_flash_q8(d, cache, il, kvh, q, pos, out, scratch);
       break;
   }
 }

@@ -3,9 +3,13 @@
 //  - kExact (F32 cache): scores, softmax with the sum in double, weighted sum of V — ggml's
 //    non-flash path (llama.cpp with flash attention off);
 //  - kFlashVec (F16 cache, single tokens and short batches): ggml's per-row flash attention —
-//    Q rounded to F16, online softmax, the V accumulator kept in F16;
+//    Q rounded to F16, Q.K summed in the order of ggml's AVX-512 F16 dot, online softmax, the V
+//    accumulator kept in F16;
 //  - kFlashTiled (F16 cache, batches of >= kFlashTileRows tokens): ggml's tiled flash attention —
-//    Q in F32, accumulator in F32 (K and V still F16 from the cache).
+//    Q in F32, accumulator in F32 (K and V still F16 from the cache);
+//  - kFlashVecQ8 (Q8_0 cache, any batch): ggml's per-row flash attention over quantised K/V — Q
+//    quantised to Q8_0, scores by the Q8_0 dot kernel, V rows dequantised, F32 accumulator.
+// The row loops are kernels (kernels/attention_rows.h, and the type kernels for Q8_0).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +26,7 @@ struct AttentionDims {
   float scale = 1.0f;  // 1/sqrt(head_dim_k)
 };
 
-enum class AttentionPath { kExact, kFlashVec, kFlashTiled };
+enum class AttentionPath { kExact, kFlashVec, kFlashTiled, kFlashVecQ8 };
 
 // Batches at least this long take ggml's tiled flash path (when the head sizes allow it).
 // Measured against llama.cpp v0.4.0 (tiny-qwen2-f32): 63 query rows match the vec path
