@@ -62,6 +62,24 @@ ConnectionProbe::ConnectionProbe(const std::string& local_addr, int local_port,
   });
 }
 
+bool widen_listen_backlog(int port, int backlog) {
+  bool found = false;
+  for_each_fd([&](int fd) {
+    int listening = 0;
+    socklen_t optlen = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0 || listening == 0) return false;
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    int local_port = -1;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
+    address_of(ss, local_port);
+    if (local_port != port) return false;
+    found = listen(fd, backlog) == 0;
+    return true;
+  });
+  return found;
+}
+
 int shutdown_connections(int port) {
   int n = 0;
   for_each_fd([&](int fd) {

@@ -22,6 +22,12 @@ class ConnectionProbe {
   int fd_ = -1;
 };
 
+// Raises the accept backlog of the socket listening on local `port` (cpp-httplib's compiled-in
+// backlog is 5, so a burst of clients connecting at once overflowed it and some of their
+// connections were dropped). Listening again on a listening socket only changes its backlog.
+// Returns whether the socket was found.
+bool widen_listen_backlog(int port, int backlog);
+
 // Shuts down every accepted connection on local `port` (idle keep-alive ones would otherwise hold
 // a worker thread until their timeout). For the very end of a graceful stop. Returns how many.
 int shutdown_connections(int port);

@@ -8,6 +8,7 @@
 #include "server/connection_probe.h"
 #include "server/http_reply.h"
 #include "server/routes.h"
+#include "util/log.h"
 
 namespace ls::server {
 namespace {
@@ -20,6 +21,8 @@ constexpr int kSpareThreads = 8;
 // Each running or waiting generation holds a worker; beyond this, connections wait unseen in
 // cpp-httplib's own job list instead (still bounded by --queue-max for generation).
 constexpr int kMaxThreads = 1024;
+// Connections the kernel queues before accept(): bursts of clients connect at once.
+constexpr int kListenBacklog = 512;
 
 bool is_public(const ServerConfig& cfg, const std::string& path) {
   if (path == "/health" || path == "/ready") return cfg.public_health;
@@ -146,6 +149,8 @@ Result<int> HttpServer::bind() {
     return Error::io("cannot listen on " + host + ":" + std::to_string(state_->config.port) +
                      " (in use, or no such address?)");
   port_ = port;
+  if (!widen_listen_backlog(port, kListenBacklog))
+    log::warn("serve: could not raise the listen backlog of port " + std::to_string(port));
   return port;
 }
 

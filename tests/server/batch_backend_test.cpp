@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <future>
+#include <iostream>
+#include <sstream>
 
 #include "server/http_server.h"
 #include "test_server.h"
@@ -63,8 +65,10 @@ class BatchServer {
   json post(const std::string& path, const json& body, int expect = 200) {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(120, 0);
+    const auto t0 = Clock::now();
     auto res = c.Post(path.c_str(), body.dump(), "application/json");
-    EXPECT_TRUE(res);
+    EXPECT_TRUE(res) << httplib::to_string(res.error()) << " after "
+                     << std::chrono::duration<double>(Clock::now() - t0).count() << " s";
     if (!res) return nullptr;
     EXPECT_EQ(res->status, expect) << res->body;
     return json::parse(res->body, nullptr, false);
@@ -131,6 +135,12 @@ TEST(BatchServer, SixteenConcurrentGreedyRequestsGiveTheirAloneTexts) {
     EXPECT_NE(alone[i], "<error>");
   }
   EXPECT_TRUE(s.settles());
+  if (::testing::Test::HasFailure()) {
+    const std::string m = s.metrics();
+    std::istringstream lines(m);
+    for (std::string l; std::getline(lines, l);)
+      if (l.find("requests_total") != std::string::npos || l.find("cancelled") != std::string::npos) std::cerr << l << "\n";
+  }
   EXPECT_GT(s.backend().stats().steps, 0u);
   EXPECT_NE(s.metrics().find("localseek_kv_pool_used_ratio 0"), std::string::npos);
 }
