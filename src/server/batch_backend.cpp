@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "runtime/logprobs.h"
 #include "runtime/sampler.h"
 #include "runtime/stop.h"
 #include "server/engine_text.h"
@@ -37,7 +38,8 @@ struct BatchBackend::Job {
   std::optional<runtime::StopStrings> stops;
   std::optional<tok::StreamDecoder> decoder;
   int generated = 0;
-  int32_t last = 0;
+  bool logprobs = false;
+  int top_logprobs = 0;
 };
 
 namespace {
@@ -116,6 +118,8 @@ Result<std::unique_ptr<Generation>> BatchBackend::submit(GenerationRequest reque
   auto job = std::make_shared<Job>();
   LS_ASSIGN_OR_RETURN(job->prompt, request_prompt_ids(*session_, request, engine_->options().n_ctx));
   LS_ASSIGN_OR_RETURN(job->options, engine_options(request));
+  job->logprobs = request.logprobs || request.top_logprobs > 0;
+  job->top_logprobs = request.top_logprobs;
   job->on_token = std::move(on_token);
   job->on_done = std::move(on_done);
   {
@@ -167,35 +171,37 @@ void BatchBackend::start_job(const std::shared_ptr<Job>& job) {
 }
 
 bool BatchBackend::advance(Job& job, std::span<const float> logits) {
-  auto emit = [&](const std::string& text) {
-    if (text.empty()) return;
-    TokenEvent t;
-    t.text = text;
-    t.id = job.last;
+  const tok::Tokenizer& tok = session_->tokenizer();
+  const int32_t id = job.sampler->sample(logits);
+  job.sampler->accept(id);
+  ++job.generated;
+  // One event per sampled token (EOG included), carrying the text it releases.
+  TokenEvent t;
+  t.id = id;
+  t.piece = std::string(tok.piece(id, /*render_special=*/true));
+  if (job.logprobs) {
+    const runtime::TokenLogprobs lp = runtime::token_logprobs(logits, id, job.top_logprobs);
+    t.logprob = lp.chosen.logprob;
+    t.top.reserve(lp.top.size());
+    for (const auto& alt : lp.top) t.top.push_back({alt.id, std::string(tok.piece(alt.id, true)), alt.logprob});
+  }
+  auto end_with = [&](FinishReason r, bool flush) {
+    if (flush) t.text += job.stops->push(job.decoder->flush()).emit + job.stops->flush();
     job.on_token(t);
-  };
-  auto flush_and_finish = [&](FinishReason r) {
-    emit(job.stops->push(job.decoder->flush()).emit + job.stops->flush());
     finish(job, r);
     return false;
   };
-  const int32_t id = job.sampler->sample(logits);
-  job.sampler->accept(id);
-  job.last = id;
-  ++job.generated;
   const auto& eog = session_->eog_ids();
   if (job.options.stop_at_eog && std::find(eog.begin(), eog.end(), id) != eog.end())
-    return flush_and_finish(FinishReason::kStop);
+    return end_with(FinishReason::kStop, true);
   const runtime::StopStrings::Step step = job.stops->push(job.decoder->push(id));
-  emit(step.emit);
-  if (step.stopped) {
-    finish(job, FinishReason::kStop);
-    return false;
-  }
+  t.text = step.emit;
+  if (step.stopped) return end_with(FinishReason::kStop, false);
   if (job.options.max_tokens > 0 && job.generated >= job.options.max_tokens)
-    return flush_and_finish(FinishReason::kLength);
+    return end_with(FinishReason::kLength, true);
   // The sampled token would go at position n_tokens: the context must have room for it.
-  if (engine_->n_tokens(job.seq) >= engine_->options().n_ctx) return flush_and_finish(FinishReason::kLength);
+  if (engine_->n_tokens(job.seq) >= engine_->options().n_ctx) return end_with(FinishReason::kLength, true);
+  job.on_token(t);
   engine_->append(job.seq, id);
   return true;
 }

@@ -29,7 +29,6 @@ class BatchBackend : public Backend {
   ~BatchBackend() override;
 
   ModelInfo info() const override { return info_; }
-  bool supports_logprobs() const override { return false; }
   std::optional<double> kv_used_ratio() const override { return kv_used_.load(); }
   Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
                                         bool parse_special) const override;

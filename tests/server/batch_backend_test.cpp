@@ -266,5 +266,23 @@ TEST(BatchServer, PromptOverTheContextIsA400NamingTheNumbers) {
   }
 }
 
+TEST(BatchServer, LogprobsOfGreedyTokensAreTheTopAlternative) {
+  LS_REQUIRE_ASSET(kModel);
+  BatchServer s;
+  json r = s.post("/v1/completions", {{"prompt", "In this study of fever,"}, {"max_tokens", 6}, {"temperature", 0},
+                                      {"logprobs", 3}});
+  ASSERT_TRUE(r.contains("choices")) << r.dump();
+  const json& lp = r["choices"][0]["logprobs"];
+  ASSERT_EQ(lp["token_logprobs"].size(), 6u) << lp.dump();
+  for (size_t i = 0; i < 6; ++i) {
+    const double chosen = lp["token_logprobs"][i];
+    EXPECT_LE(chosen, 0.0);
+    double best = -1e30;
+    for (const auto& [tok, v] : lp["top_logprobs"][i].items()) best = std::max(best, v.get<double>());
+    EXPECT_DOUBLE_EQ(chosen, best) << i;  // greedy picks the most likely token
+  }
+  EXPECT_TRUE(s.settles());
+}
+
 }  // namespace
 }  // namespace ls::server
