@@ -154,7 +154,14 @@ Result<int> HttpServer::bind() {
   return port;
 }
 
-void HttpServer::serve() { http_->listen_after_bind(); }
+void HttpServer::serve() {
+  // Paired with stop(): each side sets its flag before reading the other's, so either serve()
+  // sees the stop request and never listens, or stop() sees serve() running and waits for its
+  // accept loop before stopping it.
+  serving_.store(true);
+  if (!stop_requested_.load()) http_->listen_after_bind();
+  serving_.store(false);
+}
 
 void HttpServer::start_draining() {
   state_->draining.store(true);
@@ -174,7 +181,9 @@ bool HttpServer::wait_idle(std::chrono::milliseconds limit) {
 void HttpServer::stop() {
   if (!http_ || stopped_) return;
   stopped_ = true;
+  stop_requested_.store(true);
   if (state_->sync) state_->sync->stop();
+  while (serving_.load() && !http_->is_running()) std::this_thread::yield();
   http_->stop();
   // Idle keep-alive connections would hold their worker (and so the shutdown) for up to the
   // keep-alive timeout; nothing is running any more, so close them now.

@@ -2,6 +2,7 @@
 // the route tables, plus the lifecycle (bind, serve, drain, stop) the CLI drives.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -27,12 +28,15 @@ class HttpServer {
 
   // Binds host:port (port 0: a free one) and returns the port.
   Result<int> bind();
-  // Serves until stop(); call after bind(), typically on its own thread.
+  // Serves until stop(); call after bind(), typically on its own thread. Returns at once when
+  // stop() came first.
   void serve();
   // Graceful shutdown, step 1: /ready turns 503, new and queued generations get 503, running ones
   // go on. Step 2: wait_idle() until they finished (or the time is up). Step 3: stop().
   void start_draining();
   bool wait_idle(std::chrono::milliseconds limit);
+  // Safe at any point, also while serve() is still starting on another thread (cpp-httplib's own
+  // stop() is a no-op until its accept loop runs, which would leave serve() listening forever).
   void stop();
 
   ServerState& state() { return *state_; }
@@ -45,6 +49,8 @@ class HttpServer {
   std::unique_ptr<httplib::Server> http_;
   int port_ = -1;
   bool stopped_ = false;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> serving_{false};  // serve() is between entry and return
 };
 
 }  // namespace ls::server

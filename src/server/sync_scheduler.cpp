@@ -42,13 +42,21 @@ void SyncScheduler::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool SyncScheduler::sleeping() const {
+  std::lock_guard lock(mu_);
+  return sleeping_;
+}
+
 void SyncScheduler::loop() {
   using clock = std::chrono::system_clock;
   std::unique_lock lock(mu_);
   while (!stopping_) {
     auto now = clock::now();
     auto next_minute = std::chrono::ceil<std::chrono::minutes>(now + std::chrono::milliseconds(1));
-    if (wake_.wait_until(lock, next_minute, [this] { return stopping_; })) break;
+    sleeping_ = true;  // seen by others only once wait_until has released the lock
+    const bool stop = wake_.wait_until(lock, next_minute, [this] { return stopping_; });
+    sleeping_ = false;
+    if (stop) break;
     lock.unlock();
     run_due(clock::to_time_t(clock::now()));
     lock.lock();

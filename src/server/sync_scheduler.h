@@ -24,6 +24,8 @@ class SyncScheduler {
   // Background thread: wakes at each minute boundary and runs the due sources. stop() wakes it.
   void start();
   void stop();
+  // The background thread is asleep until its next wake-up (lets tests wait for it, not guess).
+  bool sleeping() const;
 
   // Runs every source due at `now` (tests pass any time); returns how many ran.
   int run_due(std::time_t now);
@@ -40,9 +42,10 @@ class SyncScheduler {
   MetricFamily<Counter>& errors_;
   MetricFamily<Counter>& runs_;
   std::mutex sync_mu_;  // one sync at a time
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool sleeping_ = false;
   std::thread thread_;
 };
 

@@ -58,8 +58,8 @@ TEST(AdmissionQueue, DeadlineAbandonAndDrain) {
   AdmissionQueue::Slot s;
   EXPECT_EQ(q.acquire(s, Clock::now() + 30ms, nullptr), AdmissionQueue::Outcome::kTimedOut);
   std::atomic<bool> gone{false};
-  std::thread t([&] {
-    std::this_thread::sleep_for(30ms);
+  std::thread t([&] {  // the client leaves while its request waits
+    while (q.waiting() != 1) std::this_thread::sleep_for(1ms);
     gone = true;
   });
   EXPECT_EQ(q.acquire(s, Clock::now() + 5s, [&] { return gone.load(); }, 5ms),

@@ -303,3 +303,28 @@ TEST(HttpApi, NoModelMode) {
 
 }  // namespace
 }  // namespace ls::server
+
+namespace ls::server {
+namespace {
+
+// stop() right after serve() started on its thread (before or after cpp-httplib's accept loop
+// runs, whichever the scheduler picks) ends serve(); so does stopping a server that never served.
+TEST(HttpLifecycle, StopAtAnyPointEndsServe) {
+  for (int i = 0; i < 100; ++i) {
+    test::TestServer s;
+  }
+  ServerConfig cfg;
+  cfg.host = "127.0.0.1";
+  cfg.port = 0;
+  cfg.data_dir.clear();
+  HttpServer never_served(cfg, nullptr);
+  ASSERT_TRUE(never_served.bind().ok());
+  never_served.stop();
+  HttpServer stopped_first(cfg, nullptr);
+  ASSERT_TRUE(stopped_first.bind().ok());
+  stopped_first.stop();
+  stopped_first.serve();  // returns at once
+}
+
+}  // namespace
+}  // namespace ls::server

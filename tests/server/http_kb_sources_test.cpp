@@ -43,8 +43,6 @@ class KbSources : public ::testing::Test {
     server_ = std::make_unique<TestServer>(cfg, Script{}, false, kb_);
     client_ = server_->client();
     client_->set_bearer_token_auth("k");
-    // Serving before any test ends: stopping httplib before it listens would leave serve() waiting.
-    get("/health", 200);
   }
   void TearDown() override {
     client_.reset();
@@ -180,7 +178,10 @@ TEST_F(KbSources, PostSyncRunsOneNowAndUnknownIdIs404) {
 
 TEST_F(KbSources, SchedulerThreadStopsPromptly) {
   scheduler().start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // stop() must wake the thread from its sleep until the next minute.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!scheduler().sleeping() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  ASSERT_TRUE(scheduler().sleeping());
   auto t0 = std::chrono::steady_clock::now();
   scheduler().stop();
   auto waited = std::chrono::steady_clock::now() - t0;

@@ -45,8 +45,10 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = 30000ms) {
   return pred();
 }
 
-// A raw client that sends one request and hangs up without reading the answer.
-void send_and_hang_up(int port, const std::string& body, std::chrono::milliseconds linger) {
+// A raw client that sends one request and hangs up without reading the answer, once `taken`
+// says the server has it (running or queued), so the hang-up is what the server must notice.
+template <class Pred>
+void send_and_hang_up(int port, const std::string& body, Pred taken) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
   sockaddr_in addr{};
@@ -57,7 +59,7 @@ void send_and_hang_up(int port, const std::string& body, std::chrono::millisecon
   const std::string req = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   ASSERT_EQ(send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
-  std::this_thread::sleep_for(linger);
+  EXPECT_TRUE(eventually(taken));
   close(fd);
 }
 
@@ -213,11 +215,11 @@ TEST(HttpCancel, StreamingClientThatStopsReadingCancelsTheGeneration) {
 TEST(HttpCancel, ClientThatHangsUpCancelsTheGeneration) {
   TestServer s({}, slow_script(20, 500));  // 10 s if nobody cancels
   const auto start = std::chrono::steady_clock::now();
-  send_and_hang_up(s.port(), kChat, 100ms);
+  send_and_hang_up(s.port(), kChat, [&] { return s.backend().submissions() == 1; });
   EXPECT_TRUE(eventually([&] { return s.backend().cancellations() == 1; }));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   EXPECT_TRUE(eventually([&] { return s.server().state().queue.running() == 0; }));
-  send_and_hang_up(s.port(), kStream, 100ms);
+  send_and_hang_up(s.port(), kStream, [&] { return s.backend().submissions() == 2; });
   EXPECT_TRUE(eventually([&] { return s.backend().cancellations() == 2; }));
   EXPECT_TRUE(eventually([&] { return s.server().state().queue.running() == 0; }));
 }
@@ -229,7 +231,7 @@ TEST(HttpCancel, QueuedClientThatHangsUpLeavesTheQueue) {
   TestServer s(cfg, slow_script(20, 30));
   std::thread running([&] { s.client()->Post("/v1/chat/completions", kChat, "application/json"); });
   ASSERT_TRUE(eventually([&] { return s.server().state().queue.running() == 1; }));
-  send_and_hang_up(s.port(), kChat, 100ms);
+  send_and_hang_up(s.port(), kChat, [&] { return s.server().state().queue.waiting() == 1; });
   EXPECT_TRUE(eventually([&] { return s.server().state().queue.waiting() == 0; }, 10000ms));
   running.join();
   EXPECT_EQ(s.backend().submissions(), 1);  // the one that left never reached the engine
