@@ -15,6 +15,8 @@
 #include "chat/reasoning_parser.h"
 #include "cli/command.h"
 #include "cli/model_flags.h"
+#include "cli/reasoning_printer.h"
+#include "cli/web_search_flags.h"
 #include "kb/knowledge_base.h"
 #include "rag/citation_filter.h"
 #include "rag/rag_pipeline.h"
@@ -33,33 +35,11 @@ struct AskFlags {
   std::vector<std::string> collections;
   std::string data = "./localseek-data";
   bool web = false;
-  std::string provider, endpoint, search_config;
-  std::vector<std::string> allow_hosts;
+  WebSearchFlags search;
   int max_results = 5, kb_top_k = 6, budget = 0, n_predict = -1;
   std::string mode = "bm25";
   bool json = false;
 };
-
-// Dim reasoning on a terminal, labels otherwise.
-void write_part(const std::string& s, bool dim, bool tty, bool& dim_now) {
-  if (s.empty()) return;
-  if (tty && dim != dim_now) std::fputs(dim ? "\x1b[2m" : "\x1b[0m", stdout);
-  if (!tty && dim && !dim_now) std::fputs("[thinking] ", stdout);
-  if (!tty && !dim && dim_now) std::fputs("\n[answer] ", stdout);
-  dim_now = dim;
-  std::fwrite(s.data(), 1, s.size(), stdout);
-  std::fflush(stdout);
-}
-
-Result<rag::WebSearchConfig> web_config(const AskFlags& f) {
-  rag::WebSearchConfig c;
-  if (!f.search_config.empty()) {
-    LS_ASSIGN_OR_RETURN(c, rag::load_web_search_config(f.search_config));
-  }
-  if (!f.provider.empty()) c.provider = f.provider;
-  if (!f.endpoint.empty()) c.endpoint = f.endpoint;
-  return c;
-}
 
 int run(const AskFlags& f, const CLI::App& sub) {
   auto session = runtime::Session::open(f.model.session_options());
@@ -79,11 +59,11 @@ int run(const AskFlags& f, const CLI::App& sub) {
   std::vector<std::string> warnings;
   std::shared_ptr<rag::WebRetriever> web;
   if (f.web) {
-    auto cfg = web_config(f);
+    auto cfg = f.search.config();
     if (!cfg.ok()) return report_error(cfg.error().message, 2);
     rag::WebFetchOptions wo;
     wo.max_results = f.max_results;
-    wo.allow_hosts = f.allow_hosts;
+    wo.allow_hosts = f.search.allow_hosts;
     const std::string cache = std::filesystem::is_directory(f.data) ? f.data + "/web_cache.sqlite" : "";
     auto w = rag::open_web_retriever(*cfg, wo, cache, &warnings);
     if (!w.ok()) return report_error(w.error().message, 2);
@@ -123,16 +103,15 @@ int run(const AskFlags& f, const CLI::App& sub) {
   opts.sampling = f.sampling.params(sub);
   opts.stop = f.sampling.stop;
   opts.stop_at_eog = !f.sampling.ignore_eos;
-  const bool tty = !f.json && isatty(STDOUT_FILENO) != 0;
-  bool dim = false;
+  ReasoningPrinter printer(!f.json && isatty(STDOUT_FILENO) != 0);
   std::string answer, reasoning;
   auto emit = [&](const chat::ReasoningDelta& d) {
     reasoning += d.reasoning;
     const std::string content = filter.push(d.content);
     answer += content;
     if (f.json) return;
-    write_part(d.reasoning, true, tty, dim);
-    write_part(content, false, tty, dim);
+    printer.reasoning(d.reasoning);
+    printer.content(content);
   };
   auto res = gen.generate(*prompt, opts, [&](std::string_view t) {
     emit(parser.feed(t));
@@ -143,9 +122,8 @@ int run(const AskFlags& f, const CLI::App& sub) {
   const std::string rest = filter.flush();
   answer += rest;
   if (!f.json) {
-    write_part(rest, false, tty, dim);
-    if (tty && dim) std::fputs("\x1b[0m", stdout);
-    std::fputs("\n", stdout);
+    printer.content(rest);
+    printer.end();
     if (!prepared->citations.empty()) std::fputs("\nSources:\n", stdout);
     for (const auto& c : prepared->citations)
       std::printf("  [%zu] %s — %s%s\n", c.n, c.title.c_str(), c.url_or_source.c_str(),
@@ -174,16 +152,9 @@ const Registrar kAsk{{"ask", "Answer one question grounded in the knowledge base
                             ->check(CLI::Range(1, 100));
                         sub.add_option("--mode", f->mode, "Retrieval: bm25 (default), dense, hybrid");
                         sub.add_flag("--web", f->web, "Search the web as well");
-                        sub.add_option("--search-provider", f->provider,
-                                       "searxng (default), brave, bing, tavily, google, json");
-                        sub.add_option("--search-endpoint", f->endpoint, "Provider URL (e.g. your SearXNG /search)");
-                        sub.add_option("--search-config", f->search_config,
-                                       "JSON file: provider, endpoint, api_key, JSON paths (keys also from env)")
-                            ->check(CLI::ExistingFile);
+                        f->search.add(sub, "--allow-host");
                         sub.add_option("--max-results", f->max_results, "Web results fetched (default 5)")
                             ->check(CLI::Range(1, 20));
-                        sub.add_option("--allow-host", f->allow_hosts,
-                                       "Host allowed to be fetched although private/loopback (repeatable)");
                         sub.add_option("--budget", f->budget, "Tokens for sources (default: half the context)")
                             ->check(CLI::Range(16, 1 << 24));
                         sub.add_option("-n,--n-predict", f->n_predict, "Most tokens in the reply (default: unbounded)")

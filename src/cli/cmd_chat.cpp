@@ -17,6 +17,7 @@
 #include "chat/reasoning_parser.h"
 #include "cli/command.h"
 #include "cli/model_flags.h"
+#include "cli/reasoning_printer.h"
 #include "runtime/generator.h"
 #include "runtime/session.h"
 #include "util/strings.h"
@@ -36,32 +37,6 @@ struct ChatFlags {
   bool show_stats = false;
 };
 
-class Printer {
- public:
-  explicit Printer(bool tty) : tty_(tty) {}
-  void reasoning(const std::string& s) { write(s, true); }
-  void content(const std::string& s) { write(s, false); }
-  void end() {
-    if (dim_ && tty_) std::fputs("\x1b[0m", stdout);
-    dim_ = false;
-    std::fputs("\n", stdout);
-    std::fflush(stdout);
-  }
-
- private:
-  void write(const std::string& s, bool dim) {
-    if (s.empty()) return;
-    if (tty_ && dim != dim_) std::fputs(dim ? "\x1b[2m" : "\x1b[0m", stdout);
-    if (!tty_ && dim && !dim_) std::fputs("[thinking] ", stdout);
-    if (!tty_ && !dim && dim_) std::fputs("\n[answer] ", stdout);
-    dim_ = dim;
-    std::fwrite(s.data(), 1, s.size(), stdout);
-    std::fflush(stdout);
-  }
-  bool tty_;
-  bool dim_ = false;
-};
-
 int run(const ChatFlags& f, const CLI::App& sub) {
   auto session = runtime::Session::open(f.model.session_options());
   if (!session.ok()) return report_error(session.error().message);
@@ -75,7 +50,7 @@ int run(const ChatFlags& f, const CLI::App& sub) {
   sigaction(SIGINT, &sa, nullptr);  // no SA_RESTART: Ctrl-C at the prompt ends the read
 
   const bool interactive = isatty(STDIN_FILENO) != 0;
-  Printer out(isatty(STDOUT_FILENO) != 0);
+  ReasoningPrinter out(isatty(STDOUT_FILENO) != 0);
   runtime::Generator gen(s.context(), s.tokenizer(), s.eog_ids());
   runtime::GenerateOptions opts;
   opts.max_tokens = f.n_predict;

@@ -12,6 +12,7 @@
 
 #include "cli/command.h"
 #include "cli/isa_flag.h"
+#include "cli/web_search_flags.h"
 #include "kb/knowledge_base.h"
 #include "server/backend_factory.h"
 #include "server/batch_backend.h"
@@ -38,8 +39,7 @@ struct ServeFlags {
   std::string reasoning_format = "deepseek";
   // Grounded answers (server/grounding.h).
   std::vector<std::string> rag_aliases;
-  std::string search_provider, search_endpoint, search_config;
-  std::vector<std::string> web_allow_hosts;
+  WebSearchFlags search;
 };
 
 // The grounding hook: knowledge base in --data, web search when a provider is named.
@@ -52,16 +52,10 @@ Result<std::shared_ptr<server::Grounding>> make_grounding(const ServeFlags& f, s
     LS_ASSIGN_OR_RETURN(server::RagAlias a, server::parse_rag_alias(spec));
     g.aliases.push_back(std::move(a));
   }
-  if (!f.search_config.empty() || !f.search_provider.empty() || !f.search_endpoint.empty()) {
-    rag::WebSearchConfig w;
-    if (!f.search_config.empty()) {
-      LS_ASSIGN_OR_RETURN(w, rag::load_web_search_config(f.search_config));
-    }
-    if (!f.search_provider.empty()) w.provider = f.search_provider;
-    if (!f.search_endpoint.empty()) w.endpoint = f.search_endpoint;
-    g.web = w;
+  if (f.search.any_given()) {
+    LS_ASSIGN_OR_RETURN(g.web, f.search.config());
   }
-  g.fetch.allow_hosts = f.web_allow_hosts;
+  g.fetch.allow_hosts = f.search.allow_hosts;
   return server::Grounding::create(std::move(g), metrics);
 }
 
@@ -232,14 +226,7 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
   sub.add_option("--rag-alias", f->rag_aliases,
                  "Model alias answering from the knowledge base and/or the web: NAME=COLL[,COLL][+web] "
                  "(repeatable; listed in /v1/models)");
-  sub.add_option("--search-provider", f->search_provider,
-                 "Web search for grounded answers: searxng, brave, bing, tavily, google, json");
-  sub.add_option("--search-endpoint", f->search_endpoint, "Web search provider URL (e.g. your SearXNG /search)");
-  sub.add_option("--search-config", f->search_config,
-                 "JSON file: provider, endpoint, api_key, JSON paths (keys also from the environment)")
-      ->check(CLI::ExistingFile);
-  sub.add_option("--web-allow-host", f->web_allow_hosts,
-                 "Host web pages may be fetched from although private/loopback (repeatable)");
+  f->search.add(sub, "--web-allow-host");
   return [f] { return run_serve(*f); };
 }}};
 

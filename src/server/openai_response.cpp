@@ -15,6 +15,15 @@ json bytes_of(const std::string& s) {
   return b;
 }
 
+// Every completion object and chunk: {id, object, created, model, choices[, usage]}.
+json envelope(const ResponseMeta& meta, const char* object, json choices, const Usage* usage = nullptr) {
+  json j = {{"id", meta.id},     {"object", object},
+            {"created", meta.created}, {"model", meta.model},
+            {"choices", std::move(choices)}};
+  if (usage != nullptr) j["usage"] = usage_json(*usage);
+  return j;
+}
+
 json finish_json(std::optional<FinishReason> f) {
   if (!f) return nullptr;
   return finish_reason_name(*f);
@@ -76,24 +85,18 @@ json chat_completion_json(const ResponseMeta& meta, const ChoiceText& text, Fini
   }
   json choice = {{"index", 0}, {"message", message}, {"finish_reason", finish_json(finish)}};
   choice["logprobs"] = logprobs_content.is_null() ? json(nullptr) : json{{"content", logprobs_content}};
-  return {{"id", meta.id},         {"object", "chat.completion"},
-          {"created", meta.created}, {"model", meta.model},
-          {"choices", json::array({choice})}, {"usage", usage_json(usage)}};
+  return envelope(meta, "chat.completion", json::array({choice}), &usage);
 }
 
 json chat_chunk_json(const ResponseMeta& meta, const json& delta, std::optional<FinishReason> finish,
                      const json& logprobs_content) {
   json choice = {{"index", 0}, {"delta", delta}, {"finish_reason", finish_json(finish)}};
   choice["logprobs"] = logprobs_content.is_null() ? json(nullptr) : json{{"content", logprobs_content}};
-  return {{"id", meta.id},         {"object", "chat.completion.chunk"},
-          {"created", meta.created}, {"model", meta.model},
-          {"choices", json::array({choice})}};
+  return envelope(meta, "chat.completion.chunk", json::array({choice}));
 }
 
 json chat_usage_chunk_json(const ResponseMeta& meta, const Usage& usage) {
-  return {{"id", meta.id},         {"object", "chat.completion.chunk"},
-          {"created", meta.created}, {"model", meta.model},
-          {"choices", json::array()}, {"usage", usage_json(usage)}};
+  return envelope(meta, "chat.completion.chunk", json::array(), &usage);
 }
 
 void CompletionLogprobs::add(const TokenEvent& t, size_t offset) {
@@ -114,24 +117,18 @@ json text_completion_json(const ResponseMeta& meta, const std::string& text, Fin
                           const json& logprobs, const Usage& usage) {
   json choice = {{"index", 0}, {"text", text}, {"logprobs", logprobs},
                  {"finish_reason", finish_json(finish)}};
-  return {{"id", meta.id},         {"object", "text_completion"},
-          {"created", meta.created}, {"model", meta.model},
-          {"choices", json::array({choice})}, {"usage", usage_json(usage)}};
+  return envelope(meta, "text_completion", json::array({choice}), &usage);
 }
 
 json text_chunk_json(const ResponseMeta& meta, const std::string& text,
                      std::optional<FinishReason> finish, const json& logprobs) {
   json choice = {{"index", 0}, {"text", text}, {"logprobs", logprobs},
                  {"finish_reason", finish_json(finish)}};
-  return {{"id", meta.id},         {"object", "text_completion"},
-          {"created", meta.created}, {"model", meta.model},
-          {"choices", json::array({choice})}};
+  return envelope(meta, "text_completion", json::array({choice}));
 }
 
 json text_usage_chunk_json(const ResponseMeta& meta, const Usage& usage) {
-  return {{"id", meta.id},         {"object", "text_completion"},
-          {"created", meta.created}, {"model", meta.model},
-          {"choices", json::array()}, {"usage", usage_json(usage)}};
+  return envelope(meta, "text_completion", json::array(), &usage);
 }
 
 std::string to_json_text(const json& j) {
