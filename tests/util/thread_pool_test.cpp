@@ -30,10 +30,17 @@ TEST(ThreadPool, UsesWorkersAndSurvivesManyBackToBackCalls) {
   ThreadPool pool(2);
   std::set<int> threads_seen;
   std::atomic<int> on_worker{0};
-  // Tasks long enough that the caller cannot finish them all before the worker wakes.
+  // The caller's first task holds on until the worker has run one, so the caller cannot finish them
+  // all alone however late a busy machine schedules the worker (a timed sleep could not promise
+  // that); a worker that never wakes fails the check after the deadline instead of hanging.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   pool.parallel_for(8, [&](int, int thread) {
-    if (thread != 0) on_worker.fetch_add(1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (thread != 0) {
+      on_worker.fetch_add(1);
+      return;
+    }
+    while (on_worker.load() == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   });
   EXPECT_GT(on_worker.load(), 0);
   // Many tiny jobs in a row, including after the workers went to sleep.
