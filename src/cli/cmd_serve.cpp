@@ -13,6 +13,8 @@
 #include "cli/command.h"
 #include "cli/isa_flag.h"
 #include "cli/web_search_flags.h"
+#include "embed/model_embedder.h"
+#include "embed/model_reranker.h"
 #include "kb/knowledge_base.h"
 #include "server/backend_factory.h"
 #include "server/batch_backend.h"
@@ -40,6 +42,7 @@ struct ServeFlags {
   // Grounded answers (server/grounding.h).
   std::vector<std::string> rag_aliases;
   WebSearchFlags search;
+  std::string embedding_model, rerank_model;  // /v1/embeddings, /v1/rerank
 };
 
 // The grounding hook: knowledge base in --data, web search when a provider is named.
@@ -119,8 +122,23 @@ int run_serve(ServeFlags& f) {
       if (!b.ok()) return report_error(b.error().message);
       backend = *b;
     }
-  } else if (!f.no_model) {
-    return report_error("give a model (-m MODEL.gguf) or --no-model to serve only the knowledge base");
+  } else if (!f.no_model && f.embedding_model.empty() && f.rerank_model.empty()) {
+    return report_error("give a model (-m MODEL.gguf), an --embedding-model / --rerank-model, or --no-model to "
+                        "serve only the knowledge base");
+  }
+  std::shared_ptr<embed::ModelEmbedder> embedder;
+  std::shared_ptr<embed::ModelReranker> reranker;
+  embed::LoadOptions embed_load;
+  embed_load.n_threads = f.threads;
+  if (!f.embedding_model.empty()) {
+    auto e = embed::ModelEmbedder::open(f.embedding_model, embed_load);
+    if (!e.ok()) return report_error(e.error().message);
+    embedder = std::move(e).value();
+  }
+  if (!f.rerank_model.empty()) {
+    auto r = embed::ModelReranker::open(f.rerank_model, embed_load);
+    if (!r.ok()) return report_error(r.error().message);
+    reranker = std::move(r).value();
   }
 
 
@@ -132,6 +150,8 @@ int run_serve(ServeFlags& f) {
   }
 
   server::HttpServer http(cfg, backend, knowledge);
+  http.state().embedder = embedder;
+  http.state().reranker = reranker;
   if (backend) {
     auto grounding = make_grounding(f, http.state().metrics.registry, knowledge);
     if (!grounding.ok()) return report_error(grounding.error().message);
@@ -139,8 +159,10 @@ int run_serve(ServeFlags& f) {
   }
   auto port = http.bind();
   if (!port.ok()) return report_error(port.error().message);
-  std::printf("localseek: listening on http://%s:%d (%s)\n", cfg.host.c_str(), *port,
-              backend ? ("model " + backend->info().id).c_str() : "no model");
+  std::string serving_what = backend ? "model " + backend->info().id : "no model";
+  if (embedder) serving_what += ", embeddings " + embedder->model_id();
+  if (reranker) serving_what += ", reranker " + reranker->model_id();
+  std::printf("localseek: listening on http://%s:%d (%s)\n", cfg.host.c_str(), *port, serving_what.c_str());
   std::fflush(stdout);
   std::thread serving([&http] { http.serve(); });
   if (http.state().sync && !f.no_sync_scheduler) http.state().sync->start();
@@ -188,6 +210,12 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
                "Reuse the KV of a cached prompt prefix (default on)");
   sub.add_flag("--single-sequence", f->single_sequence,
                "The previous engine: one generation at a time on one context (no batching)");
+  sub.add_option("--embedding-model", f->embedding_model,
+                 "GGUF embedding model (bert: BGE/MiniLM; qwen3: Qwen3-Embedding) for POST /v1/embeddings")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--rerank-model", f->rerank_model,
+                 "GGUF reranker (bge-reranker, Qwen3-Reranker) for POST /v1/rerank")
+      ->check(CLI::ExistingFile);
   sub.add_flag("--no-model", f->no_model, "Start without a model (knowledge base endpoints only)");
   sub.add_flag("--no-sync-scheduler", f->no_sync_scheduler,
                "Do not run the knowledge base's sources on their cron schedules (POST "

@@ -66,6 +66,7 @@ HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend,
   http_->set_keep_alive_timeout(5);
   install_hooks();
   add_system_routes(*http_, st);
+  add_embedding_routes(*http_, st);
   add_generation_routes(*http_, st);
   if (st.kb) st.sync = std::make_unique<SyncScheduler>(st.kb, st.metrics.registry);
   add_kb_routes(*http_, st);

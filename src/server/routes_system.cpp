@@ -1,4 +1,4 @@
-// Cheap endpoints: liveness, readiness, metrics, the model list, tokenizer access, embeddings stub.
+// Cheap endpoints: liveness, readiness, metrics, the model list, tokenizer access.
 #include "server/http_reply.h"
 #include "server/openai_request.h"
 #include "server/openai_response.h"
@@ -85,11 +85,6 @@ void add_system_routes(httplib::Server& http, ServerState& st) {
   });
   http.Post("/detokenize", [&st](const httplib::Request& req, httplib::Response& res) {
     handle_detokenize(st, req, res);
-  });
-  http.Post("/v1/embeddings", [](const httplib::Request&, httplib::Response& res) {
-    reply_error(res, ApiError::not_implemented(
-                         "embeddings are not available yet: this server has no embedding model "
-                         "(planned: GGUF BERT/Qwen3 embedding models)"));
   });
 }
 

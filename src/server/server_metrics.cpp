@@ -62,8 +62,9 @@ ServerMetrics::ServerMetrics()
 }
 
 std::string endpoint_label(const std::string& method, const std::string& path) {
-  static const std::array<const char*, 12> kExact = {
-      "/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/embeddings",
+  static const std::array<const char*, 15> kExact = {
+      "/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/embeddings", "/v1/rerank", "/rerank",
+      "/v1/reranking",
       "/tokenize", "/detokenize", "/health", "/ready", "/metrics", "/v1/search", "/search",
       "/v1/kb/search"};
   for (const char* e : kExact)

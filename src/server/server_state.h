@@ -5,10 +5,13 @@
 #include <atomic>
 #include <memory>
 
+#include "embed/model_embedder.h"
+#include "embed/model_reranker.h"
 #include "kb/knowledge_base.h"
 #include "server/access_control.h"
 #include "server/admission_queue.h"
 #include "server/backend.h"
+#include "server/embedding_metrics.h"
 #include "server/grounding.h"
 #include "server/server_config.h"
 #include "server/server_metrics.h"
@@ -29,6 +32,10 @@ struct ServerState {
   std::shared_ptr<Backend> backend;
   std::shared_ptr<kb::KnowledgeBase> kb;  // null: knowledge-base endpoints answer 503
   ServerMetrics metrics;
+  EmbeddingMetrics embed_metrics{metrics.registry};
+  // --embedding-model / --rerank-model; null: /v1/embeddings, /v1/rerank answer 501.
+  std::shared_ptr<embed::ModelEmbedder> embedder;
+  std::shared_ptr<embed::ModelReranker> reranker;
   AdmissionQueue queue;
   ApiKeys keys;
   CorsPolicy cors;

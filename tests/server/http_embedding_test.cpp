@@ -1,0 +1,214 @@
+// POST /v1/embeddings and /v1/rerank over real HTTP with the shared tiny models.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include "embed/model_embedder.h"
+#include "embed/model_reranker.h"
+#include "test_server.h"
+#include "test_support.h"
+
+namespace ls::server {
+namespace {
+
+using json = nlohmann::json;
+using test::TestServer;
+
+json post(httplib::Client& c, const std::string& path, const std::string& body, int expect) {
+  auto r = c.Post(path, body, "application/json");
+  EXPECT_TRUE(r) << path;
+  if (!r) return {};
+  EXPECT_EQ(r->status, expect) << path << " " << body << " -> " << r->body;
+  return json::parse(r->body, nullptr, false);
+}
+
+std::vector<float> decode_base64_floats(const std::string& s) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+  };
+  std::string bytes;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    const int v = val(c);
+    if (v < 0) break;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  std::vector<float> out(bytes.size() / 4);
+  std::memcpy(out.data(), bytes.data(), out.size() * 4);  // little-endian host
+  return out;
+}
+
+double norm(const json& v) {
+  double s = 0;
+  for (const auto& x : v) s += x.get<double>() * x.get<double>();
+  return std::sqrt(s);
+}
+
+class EmbeddingApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    LS_REQUIRE_ASSET("models/tiny-bert-f16.gguf");
+    LS_REQUIRE_ASSET("models/tiny-bert-rerank-q8_0.gguf");
+    server_ = std::make_unique<TestServer>();
+    auto e = embed::ModelEmbedder::open(ls::test::shared_path("models/tiny-bert-f16.gguf"));
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    auto r = embed::ModelReranker::open(ls::test::shared_path("models/tiny-bert-rerank-q8_0.gguf"));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    server_->server().state().embedder = std::move(e).value();
+    server_->server().state().reranker = std::move(r).value();
+    client_ = server_->client();
+  }
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(EmbeddingApi, FloatVectorsMatchGoldenAndUsage) {
+  std::ifstream in(ls::test::shared_path("golden/tiny-bert-f16/embeddings.json"));
+  const json g = json::parse(in);
+  const json& item = g["items"][0];
+  json req = {{"model", "tiny-bert-f16"}, {"input", item["text"]}};
+  json r = post(*client_, "/v1/embeddings", req.dump(), 200);
+  EXPECT_EQ(r["object"], "list");
+  ASSERT_EQ(r["data"].size(), 1u);
+  EXPECT_EQ(r["data"][0]["object"], "embedding");
+  EXPECT_EQ(r["data"][0]["index"], 0);
+  const json& v = r["data"][0]["embedding"];
+  ASSERT_EQ(v.size(), 128u);
+  EXPECT_NEAR(norm(v), 1.0, 1e-5);
+  const double gn = item["norm"].get<double>();
+  for (size_t i = 0; i < v.size(); ++i) EXPECT_NEAR(v[i].get<double>(), item["embedding"][i].get<double>() / gn, 1e-3);
+  EXPECT_EQ(r["usage"]["prompt_tokens"], item["n_tokens"]);
+  EXPECT_EQ(r["usage"]["total_tokens"], item["n_tokens"]);
+  EXPECT_EQ(r["model"], "tiny-bert-f16");
+
+  // The same text as token ids (the model input itself) and as one of several inputs.
+  json by_ids = post(*client_, "/v1/embeddings", json{{"input", item["token_ids"]}}.dump(), 200);
+  json batch = post(*client_, "/v1/embeddings",
+                    json{{"input", json::array({"other text", item["text"], item["token_ids"]})}}.dump(), 200);
+  ASSERT_EQ(batch["data"].size(), 3u);
+  for (size_t i = 0; i < v.size(); ++i) {
+    EXPECT_NEAR(by_ids["data"][0]["embedding"][i].get<double>(), v[i].get<double>(), 1e-6);
+    EXPECT_NEAR(batch["data"][1]["embedding"][i].get<double>(), v[i].get<double>(), 1e-6);
+    EXPECT_NEAR(batch["data"][2]["embedding"][i].get<double>(), v[i].get<double>(), 1e-6);
+  }
+  EXPECT_EQ(batch["data"][2]["index"], 2);
+}
+
+TEST_F(EmbeddingApi, Base64IsLittleEndianFloat32) {
+  json f = post(*client_, "/v1/embeddings", R"({"input":["hello world","second"]})", 200);
+  json b = post(*client_, "/v1/embeddings", R"({"input":["hello world","second"],"encoding_format":"base64"})", 200);
+  ASSERT_EQ(b["data"].size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    ASSERT_TRUE(b["data"][k]["embedding"].is_string());
+    const auto dec = decode_base64_floats(b["data"][k]["embedding"].get<std::string>());
+    ASSERT_EQ(dec.size(), 128u);
+    for (size_t i = 0; i < dec.size(); ++i) EXPECT_EQ(dec[i], f["data"][k]["embedding"][i].get<float>());
+  }
+}
+
+TEST_F(EmbeddingApi, DimensionsAndErrors) {
+  // BERT vectors cannot be shortened; the full size is accepted.
+  json e = post(*client_, "/v1/embeddings", R"({"input":"x","dimensions":64})", 400);
+  EXPECT_EQ(e["error"]["param"], "dimensions");
+  post(*client_, "/v1/embeddings", R"({"input":"x","dimensions":128})", 200);
+  post(*client_, "/v1/embeddings", R"({"input":"x","dimensions":129})", 400);
+  e = post(*client_, "/v1/embeddings", R"({"model":"m"})", 400);
+  EXPECT_EQ(e["error"]["param"], "input");
+  EXPECT_EQ(e["error"]["type"], "invalid_request_error");
+  post(*client_, "/v1/embeddings", R"({"input":[]})", 400);
+  post(*client_, "/v1/embeddings", R"({"input":""})", 400);
+  post(*client_, "/v1/embeddings", R"({"input":[1,2,-3]})", 400);
+  post(*client_, "/v1/embeddings", R"({"input":[101, 99999999, 102]})", 400);
+  post(*client_, "/v1/embeddings", R"({"input":[["a"]]})", 400);
+  post(*client_, "/v1/embeddings", R"({"input":"x","encoding_format":"int8"})", 400);
+  post(*client_, "/v1/embeddings", R"({"input":{"a":1}})", 400);
+  post(*client_, "/v1/embeddings", "not json", 400);
+  std::string deep(100, '[');
+  post(*client_, "/v1/embeddings", "{\"input\":" + deep + "}", 400);
+  // Too long for the model (512 tokens): an error naming the limit, or cut with truncate.
+  std::string long_text;
+  for (int i = 0; i < 600; ++i) long_text += "word ";
+  e = post(*client_, "/v1/embeddings", json{{"input", long_text}}.dump(), 400);
+  EXPECT_NE(e["error"]["message"].get<std::string>().find("512"), std::string::npos);
+  json ok = post(*client_, "/v1/embeddings", json{{"input", long_text}, {"truncate", true}}.dump(), 200);
+  EXPECT_EQ(ok["usage"]["prompt_tokens"], 512);
+}
+
+TEST_F(EmbeddingApi, RerankSortsAndCutsToTopN) {
+  std::ifstream in(ls::test::shared_path("golden/tiny-bert-rerank-q8_0/rerank.json"));
+  const json g = json::parse(in);
+  json req = {{"model", "rr"}, {"query", g["query"]}, {"documents", g["documents"]}, {"top_n", 3}};
+  json r = post(*client_, "/v1/rerank", req.dump(), 200);
+  ASSERT_EQ(r["results"].size(), 3u);
+  // llama.cpp's best document is 4 ("France", logit 3.04), far ahead of the rest.
+  EXPECT_EQ(r["results"][0]["index"], 4);
+  EXPECT_EQ(r["results"][0]["document"]["text"], "France");
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_GE(r["results"][i - 1]["relevance_score"].get<double>(), r["results"][i]["relevance_score"].get<double>());
+  }
+  int64_t tokens = 0;
+  for (const auto& ids : g["token_ids"]) tokens += static_cast<int64_t>(ids.size());
+  EXPECT_EQ(r["usage"]["prompt_tokens"], tokens);
+  json all = post(*client_, "/rerank", json{{"query", g["query"]}, {"documents", g["documents"]}, {"return_documents", false}}.dump(), 200);
+  ASSERT_EQ(all["results"].size(), g["documents"].size());
+  EXPECT_FALSE(all["results"][0].contains("document"));
+  const auto scores = g["scores"].get<std::vector<double>>();
+  for (const auto& res : all["results"]) {
+    EXPECT_NEAR(res["relevance_score"].get<double>(), scores[res["index"].get<size_t>()], 0.02);
+  }
+  post(*client_, "/v1/rerank", R"({"documents":["a"]})", 400);
+  post(*client_, "/v1/rerank", R"({"query":"q","documents":[]})", 400);
+  post(*client_, "/v1/rerank", R"({"query":"q","documents":["a"],"top_n":0})", 400);
+  post(*client_, "/v1/rerank", R"({"query":"q","documents":[{"text":"cohere style"}]})", 200);
+}
+
+TEST_F(EmbeddingApi, MetricsCountRequests) {
+  post(*client_, "/v1/embeddings", R"({"input":["a","b","c"]})", 200);
+  post(*client_, "/v1/rerank", R"({"query":"q","documents":["a","b"]})", 200);
+  post(*client_, "/v1/embeddings", R"({"input":[]})", 400);
+  auto m = client_->Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("localseek_embedding_inputs_total 3"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("localseek_embedding_request_duration_seconds_count 1"), std::string::npos);
+  EXPECT_NE(m->body.find("localseek_embedding_errors_total 1"), std::string::npos);
+  EXPECT_NE(m->body.find("localseek_rerank_documents_total 2"), std::string::npos);
+  EXPECT_NE(m->body.find("localseek_rerank_request_duration_seconds_count 1"), std::string::npos);
+  EXPECT_NE(m->body.find("endpoint=\"/v1/rerank\""), std::string::npos);
+}
+
+TEST(EmbeddingApiQwen3, DimensionsTruncateAndRenormalise) {
+  LS_REQUIRE_ASSET("models/tiny-qwen3-embed-f16.gguf");
+  TestServer server;
+  auto e = embed::ModelEmbedder::open(ls::test::shared_path("models/tiny-qwen3-embed-f16.gguf"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  server.server().state().embedder = std::move(e).value();
+  auto c = server.client();
+  json full = post(*c, "/v1/embeddings", R"({"input":"hello"})", 200);
+  json cut = post(*c, "/v1/embeddings", R"({"input":"hello","dimensions":64})", 200);
+  const json& f = full["data"][0]["embedding"];
+  const json& v = cut["data"][0]["embedding"];
+  ASSERT_EQ(f.size(), 256u);
+  ASSERT_EQ(v.size(), 64u);
+  EXPECT_NEAR(norm(v), 1.0, 1e-5);
+  double head = 0;
+  for (size_t i = 0; i < 64; ++i) head += f[i].get<double>() * f[i].get<double>();
+  for (size_t i = 0; i < 64; ++i) EXPECT_NEAR(v[i].get<double>(), f[i].get<double>() / std::sqrt(head), 1e-5);
+  // A query gets the instruction: more tokens, a different vector.
+  json q = post(*c, "/v1/embeddings", R"({"input":"hello","input_type":"query"})", 200);
+  EXPECT_GT(q["usage"]["prompt_tokens"].get<int>(), full["usage"]["prompt_tokens"].get<int>());
+  post(*c, "/v1/rerank", R"({"query":"q","documents":["a"]})", 501);
+}
+
+}  // namespace
+}  // namespace ls::server
