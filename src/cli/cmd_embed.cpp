@@ -3,6 +3,7 @@
 // reranker model and --rerank QUERY, the relevance score of each text to the query.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,7 @@ struct EmbedArgs {
   bool normalize = true;
   bool query = false;
   bool no_truncate = false;
+  bool timing = false;
   std::string pooling;
   std::string rerank_query;
   int threads = 0;
@@ -92,8 +94,16 @@ int run(const EmbedArgs& a) {
     if (!ids.ok()) return report_error("text " + std::to_string(i + 1) + ": " + ids.error().message);
     seqs.push_back(std::move(ids).value());
   }
+  const auto t0 = std::chrono::steady_clock::now();
   auto vecs = embedder.embed_tokens(seqs);
   if (!vecs.ok()) return report_error(vecs.error().message);
+  if (a.timing) {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    size_t tokens = 0;
+    for (const auto& q : seqs) tokens += q.size();
+    std::fprintf(stderr, "embed: %zu texts, %zu tokens in %.3f s: %.1f texts/s, %.0f tokens/s\n", seqs.size(), tokens, s,
+                 static_cast<double>(seqs.size()) / s, static_cast<double>(tokens) / s);
+  }
   if (a.json) {
     nlohmann::json j;
     j["model"] = m->model_id();
@@ -136,6 +146,7 @@ const Registrar kEmbed{
        sub.add_option("--pooling", a->pooling, "Override the model's pooling: mean, cls, last")
            ->check(CLI::IsMember({"mean", "cls", "last"}));
        sub.add_option("--rerank", a->rerank_query, "With a reranker model: score each text against this query");
+       sub.add_flag("--timing", a->timing, "Print the embedding time (model load and tokenising excluded) to stderr");
        sub.add_option("-t,--threads", a->threads, "Threads (default: the CPUs available)")->check(CLI::Range(1, 1024));
        sub.footer(
            "Prints one vector per line (space-separated), in input order.\n"

@@ -1,4 +1,4 @@
-// `localseek gen-model --arch qwen2 --shape r1-distill-qwen-1.5b [--vocab V.gguf] [--type Q4_K_M]
+// `localseek gen-model --arch qwen2|llama|qwen3|bert --shape r1-distill-qwen-1.5b [--vocab V.gguf] [--type Q4_K_M]
 // [--seed S] OUT.gguf`: random weights with a real model's shapes, for benchmarks and tests.
 #include <CLI/CLI.hpp>
 
@@ -17,10 +17,11 @@ const Registrar kGenModel{
     {"gen-model", "Write a model with a real model's shapes and seeded random weights (for benchmarks)",
      [](CLI::App& sub) -> std::function<int()> {
        auto o = std::make_shared<tools::GenModelOptions>();
-       sub.add_option("--arch", o->arch, "Architecture: qwen2 (default) or llama")
-           ->check(CLI::IsMember({"qwen2", "llama"}));
+       sub.add_option("--arch", o->arch, "Architecture: qwen2 (default), llama, qwen3 or bert (embedding/reranker models)")
+           ->check(CLI::IsMember({"qwen2", "llama", "qwen3", "bert"}));
        sub.add_option("--shape", o->shape,
-                      "Shape: qwen2: " + tools::shape_names("qwen2") + "; llama: " + tools::shape_names("llama"))
+                      "Shape: qwen2: " + tools::shape_names("qwen2") + "; llama: " + tools::shape_names("llama") +
+                          "; qwen3: " + tools::shape_names("qwen3") + "; bert: " + tools::shape_names("bert"))
            ->required();
        sub.add_option("--vocab", o->vocab_path,
                       "GGUF whose tokenizer.* keys are copied (padded to the shape's vocabulary); default: a "

@@ -16,6 +16,19 @@ constexpr std::array kShapes{
     ModelShape{"tiny-r1-vocab", "qwen2", 256, 2, 4, 2, 768, 151936, 4096, 10000.0, 1e-6, true, false},
     ModelShape{"llama-3-8b", "llama", 4096, 32, 32, 8, 14336, 128256, 8192, 500000.0, 1e-5, false, false},
     ModelShape{"tiny", "llama", 256, 2, 4, 2, 768, 512, 512, 10000.0, 1e-5, false, false},
+    // Embedding models. bge-small-en-v1.5 (config.json: hidden 384, 12 layers, 12 heads, intermediate
+    // 1536, vocab 30522, 512 positions; CLS pooling) and a tiny BERT like ../shared's tiny-bert.
+    ModelShape{"bge-small", "bert", 384, 12, 12, 12, 1536, 30522, 512, 0.0, 1e-12, true, true, 0, false, 2},
+    ModelShape{"tiny", "bert", 128, 2, 4, 4, 512, 30522, 512, 0.0, 1e-12, true, true, 0, false, 2},
+    // bge-reranker-shaped: the tiny BERT plus a one-logit classification head (pooling rank).
+    ModelShape{"tiny-reranker", "bert", 128, 2, 4, 4, 512, 30522, 512, 0.0, 1e-12, true, true, 0, false, 4, 1},
+    // Qwen3-Embedding-0.6B (config.json: hidden 1024, 28 layers, 16 heads, 8 KV heads, head_dim 128,
+    // intermediate 3072, vocab 151669, tied embeddings; last-token pooling) and tiny qwen3 variants.
+    ModelShape{"qwen3-embedding-0.6b", "qwen3", 1024, 28, 16, 8, 3072, 151669, 32768, 1000000.0, 1e-6, false, true,
+               128, true, 3},
+    ModelShape{"tiny", "qwen3", 256, 2, 4, 2, 768, 512, 512, 1000000.0, 1e-6, false, true, 64, true, 3},
+    // Qwen3-Reranker as llama.cpp converts it: the LM head's "yes"/"no" rows as cls.output (pooling rank).
+    ModelShape{"tiny-reranker", "qwen3", 256, 2, 4, 2, 768, 512, 512, 1000000.0, 1e-6, false, true, 64, true, 4, 2},
 };
 
 }  // namespace
@@ -37,9 +50,47 @@ std::string shape_names(std::string_view arch) {
   return out;
 }
 
+namespace {
+
+// llama.cpp's LLM_ARCH_BERT tensors (post-LayerNorm encoder with biases everywhere).
+std::vector<TensorSpec> bert_specs(const ModelShape& s) {
+  const int64_t e = s.n_embd, f = s.n_ff;
+  std::vector<TensorSpec> out = {
+      {"token_embd.weight", {e, s.n_vocab}, e, false},   {"token_types.weight", {e, 2}, e, false},
+      {"position_embd.weight", {e, s.n_ctx}, e, false},  {"token_embd_norm.weight", {e}, e, true},
+      {"token_embd_norm.bias", {e}, e, false},
+  };
+  for (int64_t l = 0; l < s.n_layer; ++l) {
+    const std::string p = "blk." + std::to_string(l) + ".";
+    for (const char* m : {"attn_q", "attn_k", "attn_v", "attn_output"}) {
+      out.push_back({p + m + ".weight", {e, e}, e, false});
+      out.push_back({p + m + ".bias", {e}, e, false});
+    }
+    out.push_back({p + "attn_output_norm.weight", {e}, e, true});
+    out.push_back({p + "attn_output_norm.bias", {e}, e, false});
+    out.push_back({p + "ffn_up.weight", {e, f}, e, false});
+    out.push_back({p + "ffn_up.bias", {f}, e, false});
+    out.push_back({p + "ffn_down.weight", {f, e}, f, false});
+    out.push_back({p + "ffn_down.bias", {e}, f, false});
+    out.push_back({p + "layer_output_norm.weight", {e}, e, true});
+    out.push_back({p + "layer_output_norm.bias", {e}, e, false});
+  }
+  if (s.cls_out > 0) {
+    out.push_back({"cls.weight", {e, e}, e, false});
+    out.push_back({"cls.bias", {e}, e, false});
+    out.push_back({"cls.output.weight", {e, s.cls_out}, e, false});
+    out.push_back({"cls.output.bias", {s.cls_out}, e, false});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<TensorSpec> tensor_specs(const ModelShape& s) {
-  const int64_t e = s.n_embd, kv = s.n_embd / s.n_head * s.n_head_kv;
+  if (s.arch == "bert") return bert_specs(s);
+  const int64_t e = s.n_embd, hd = s.head_size(), q = hd * s.n_head, kv = hd * s.n_head_kv;
   std::vector<TensorSpec> out;
+  if (s.cls_out > 0) out.push_back({"cls.output.weight", {e, s.cls_out}, e, false});
   if (!s.tied_output) out.push_back({"output.weight", {e, s.n_vocab}, e, false});
   out.push_back({"output_norm.weight", {e}, e, true});
   out.push_back({"token_embd.weight", {e, s.n_vocab}, e, false});
@@ -47,15 +98,19 @@ std::vector<TensorSpec> tensor_specs(const ModelShape& s) {
     const std::string p = "blk." + std::to_string(l) + ".";
     std::vector<TensorSpec> layer = {
         {p + "attn_k.weight", {e, kv}, e, false},          {p + "attn_norm.weight", {e}, e, true},
-        {p + "attn_output.weight", {e, e}, e, false},      {p + "attn_q.weight", {e, e}, e, false},
+        {p + "attn_output.weight", {q, e}, q, false},      {p + "attn_q.weight", {e, q}, e, false},
         {p + "attn_v.weight", {e, kv}, e, false},          {p + "ffn_down.weight", {s.n_ff, e}, s.n_ff, false},
         {p + "ffn_gate.weight", {e, s.n_ff}, e, false},    {p + "ffn_norm.weight", {e}, e, true},
         {p + "ffn_up.weight", {e, s.n_ff}, e, false},
     };
     if (s.qkv_bias) {
       layer.push_back({p + "attn_k.bias", {kv}, e, false});
-      layer.push_back({p + "attn_q.bias", {e}, e, false});
+      layer.push_back({p + "attn_q.bias", {q}, e, false});
       layer.push_back({p + "attn_v.bias", {kv}, e, false});
+    }
+    if (s.qk_norm) {
+      layer.push_back({p + "attn_k_norm.weight", {hd}, hd, true});
+      layer.push_back({p + "attn_q_norm.weight", {hd}, hd, true});
     }
     std::sort(layer.begin(), layer.end(), [](const TensorSpec& a, const TensorSpec& b) { return a.name < b.name; });
     out.insert(out.end(), layer.begin(), layer.end());

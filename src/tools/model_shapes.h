@@ -17,6 +17,13 @@ struct ModelShape {
   double rope_base, rms_eps;
   bool qkv_bias;
   bool tied_output;  // no output.weight: token_embd doubles as the output matrix
+  // Embedding and reranker models (and qwen3's wider heads); the defaults describe a plain decoder.
+  int64_t head_dim = 0;  // 0: n_embd / n_head (Qwen3: 128 whatever n_embd is)
+  bool qk_norm = false;  // per-head attn_q_norm / attn_k_norm (qwen3)
+  int pooling = -1;      // <arch>.pooling_type (1 mean, 2 cls, 3 last, 4 rank); -1: key not written
+  int cls_out = 0;       // classification head outputs (rerankers: bert 1 logit, qwen3 yes/no 2)
+
+  int64_t head_size() const { return head_dim > 0 ? head_dim : n_embd / n_head; }
 };
 
 std::optional<ModelShape> find_shape(std::string_view arch, std::string_view name);

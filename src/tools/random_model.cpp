@@ -102,6 +102,80 @@ Status synthetic_vocab(gguf::Writer& w, int64_t n_vocab) {
   return {};
 }
 
+// A small WordPiece vocabulary in llama.cpp's GGUF form (word starts carry '▁', continuations are
+// bare): BERT's special ids ([PAD] 0, [UNK] 100, [CLS] 101, [SEP] 102, [MASK] 103), every printable
+// ASCII character in both forms and a few common words, padded with [unusedN].
+Status synthetic_wordpiece(gguf::Writer& w, int64_t n_vocab) {
+  std::vector<std::string> tokens;
+  std::vector<int32_t> types;
+  for (int i = 0; i < 104; ++i) {
+    const char* special = i == 0 ? "[PAD]" : i == 100 ? "[UNK]" : i == 101 ? "[CLS]" : i == 102 ? "[SEP]" : i == 103 ? "[MASK]" : nullptr;
+    tokens.push_back(special != nullptr ? std::string(special) : "[unused" + std::to_string(i) + "]");
+    types.push_back(special != nullptr ? kControl : kUnused);
+  }
+  const std::string start = "\xE2\x96\x81";
+  for (int c = 33; c < 127; ++c) {
+    if (c >= 'A' && c <= 'Z') continue;  // uncased: text is lower-cased first
+    tokens.push_back(start + std::string(1, static_cast<char>(c)));
+    types.push_back(kNormal);
+    tokens.push_back(std::string(1, static_cast<char>(c)));
+    types.push_back(kNormal);
+  }
+  for (const char* word : {"the", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by",
+                           "it", "at", "from", "this", "be", "are", "an", "or", "which", "query", "document"}) {
+    tokens.push_back(start + word);
+    types.push_back(kNormal);
+  }
+  if (static_cast<int64_t>(tokens.size()) > n_vocab) {
+    return Error::invalid("the synthetic WordPiece vocabulary needs " + std::to_string(tokens.size()) + " tokens");
+  }
+  for (int64_t i = static_cast<int64_t>(tokens.size()); i < n_vocab; ++i) {
+    tokens.push_back("[unused" + std::to_string(i) + "]");
+    types.push_back(kUnused);
+  }
+  w.set("tokenizer.ggml.model", Value(std::string("bert")));
+  w.set("tokenizer.ggml.tokens", Value(string_array(std::move(tokens))));
+  w.set("tokenizer.ggml.token_type", Value(int_array(types)));
+  w.set("tokenizer.ggml.token_type_count", Value(uint32_t{2}));
+  w.set("tokenizer.ggml.unknown_token_id", Value(uint32_t{100}));
+  w.set("tokenizer.ggml.seperator_token_id", Value(uint32_t{102}));
+  w.set("tokenizer.ggml.padding_token_id", Value(uint32_t{0}));
+  w.set("tokenizer.ggml.cls_token_id", Value(uint32_t{101}));
+  w.set("tokenizer.ggml.mask_token_id", Value(uint32_t{103}));
+  return {};
+}
+
+// The hyper-parameter keys llama.cpp reads for the shape's architecture.
+void write_hparams(gguf::Writer& w, const ModelShape& s) {
+  const std::string a(s.arch);
+  w.set(a + ".context_length", Value(static_cast<uint32_t>(s.n_ctx)));
+  w.set(a + ".embedding_length", Value(static_cast<uint32_t>(s.n_embd)));
+  w.set(a + ".feed_forward_length", Value(static_cast<uint32_t>(s.n_ff)));
+  w.set(a + ".block_count", Value(static_cast<uint32_t>(s.n_layer)));
+  w.set(a + ".attention.head_count", Value(static_cast<uint32_t>(s.n_head)));
+  if (a == "bert") {
+    w.set(a + ".attention.layer_norm_epsilon", Value(static_cast<float>(s.rms_eps)));
+    w.set(a + ".attention.causal", Value(false));
+  } else {
+    w.set(a + ".attention.head_count_kv", Value(static_cast<uint32_t>(s.n_head_kv)));
+    w.set(a + ".rope.freq_base", Value(static_cast<float>(s.rope_base)));
+    w.set(a + ".attention.layer_norm_rms_epsilon", Value(static_cast<float>(s.rms_eps)));
+  }
+  if (a == "llama") {
+    w.set(a + ".rope.dimension_count", Value(static_cast<uint32_t>(s.n_embd / s.n_head)));
+    w.set(a + ".vocab_size", Value(static_cast<uint32_t>(s.n_vocab)));
+  }
+  if (s.head_dim > 0) {
+    w.set(a + ".attention.key_length", Value(static_cast<uint32_t>(s.head_dim)));
+    w.set(a + ".attention.value_length", Value(static_cast<uint32_t>(s.head_dim)));
+  }
+  if (s.pooling >= 0) w.set(a + ".pooling_type", Value(static_cast<uint32_t>(s.pooling)));
+  if (s.cls_out == 2 && a != "bert") {
+    // Qwen3-Reranker's head: row 0 scores "yes", row 1 "no".
+    w.set(a + ".classifier.output_labels", Value(string_array({"yes", "no"})));
+  }
+}
+
 // Copies tokenizer.* from a vocabulary GGUF and pads the token list to the shape's vocabulary the
 // way convert_hf_to_gguf does for models whose embedding is larger than the tokenizer: "[PADn]"
 // tokens of type UNUSED (scores, when present, 0).
@@ -142,7 +216,7 @@ Result<GenModelSummary> generate_model(const GenModelOptions& opts) {
   const auto shape = find_shape(opts.arch, opts.shape);
   if (!shape) {
     return Error::invalid("unknown shape '" + opts.shape + "' for arch '" + opts.arch + "'; known: " +
-                          (shape_names(opts.arch).empty() ? std::string("(none: arch is qwen2 or llama)")
+                          (shape_names(opts.arch).empty() ? std::string("(none: arch is qwen2, llama, qwen3 or bert)")
                                                           : shape_names(opts.arch)));
   }
   const auto ft = file_type_from_name(opts.file_type);
@@ -155,19 +229,10 @@ Result<GenModelSummary> generate_model(const GenModelOptions& opts) {
   w.set("general.name", Value("random " + std::string(s.name) + " seed " + std::to_string(opts.seed)));
   w.set("general.file_type", Value(ft->llama_ftype));
   w.set("general.quantization_version", Value(uint32_t{2}));
-  w.set(a + ".context_length", Value(static_cast<uint32_t>(s.n_ctx)));
-  w.set(a + ".embedding_length", Value(static_cast<uint32_t>(s.n_embd)));
-  w.set(a + ".feed_forward_length", Value(static_cast<uint32_t>(s.n_ff)));
-  w.set(a + ".block_count", Value(static_cast<uint32_t>(s.n_layer)));
-  w.set(a + ".attention.head_count", Value(static_cast<uint32_t>(s.n_head)));
-  w.set(a + ".attention.head_count_kv", Value(static_cast<uint32_t>(s.n_head_kv)));
-  w.set(a + ".rope.freq_base", Value(static_cast<float>(s.rope_base)));
-  w.set(a + ".attention.layer_norm_rms_epsilon", Value(static_cast<float>(s.rms_eps)));
-  if (a == "llama") {
-    w.set(a + ".rope.dimension_count", Value(static_cast<uint32_t>(s.n_embd / s.n_head)));
-    w.set(a + ".vocab_size", Value(static_cast<uint32_t>(s.n_vocab)));
-  }
-  if (opts.vocab_path.empty()) {
+  write_hparams(w, s);
+  if (opts.vocab_path.empty() && a == "bert") {
+    LS_TRY(synthetic_wordpiece(w, s.n_vocab));
+  } else if (opts.vocab_path.empty()) {
     LS_TRY(synthetic_vocab(w, s.n_vocab));
   } else {
     LS_TRY(copy_vocab(w, opts.vocab_path, s.n_vocab));
