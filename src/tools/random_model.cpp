@@ -237,6 +237,10 @@ Result<GenModelSummary> generate_model(const GenModelOptions& opts) {
   } else {
     LS_TRY(copy_vocab(w, opts.vocab_path, s.n_vocab));
   }
+  if (s.pooling == 3) {
+    // Last-token embedders end every input with EOS (Qwen3-Embedding's GGUFs ask for it).
+    w.set("tokenizer.ggml.add_eos_token", Value(true));
+  }
 
   const std::vector<TensorSpec> specs = tensor_specs(s);
   ModelFacts facts;
