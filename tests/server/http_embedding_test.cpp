@@ -3,7 +3,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "embed/model_embedder.h"
 #include "embed/model_reranker.h"
@@ -184,7 +186,14 @@ TEST_F(EmbeddingApi, MetricsCountRequests) {
   EXPECT_NE(m->body.find("localseek_embedding_errors_total 1"), std::string::npos);
   EXPECT_NE(m->body.find("localseek_rerank_documents_total 2"), std::string::npos);
   EXPECT_NE(m->body.find("localseek_rerank_request_duration_seconds_count 1"), std::string::npos);
-  EXPECT_NE(m->body.find("endpoint=\"/v1/rerank\""), std::string::npos);
+  // The per-endpoint request counter is bumped after the reply is written, so it may lag a moment.
+  bool labelled = false;
+  for (int i = 0; i < 100 && !labelled; ++i) {
+    auto again = client_->Get("/metrics");
+    labelled = again && again->body.find("endpoint=\"/v1/rerank\"") != std::string::npos;
+    if (!labelled) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(labelled);
 }
 
 TEST(EmbeddingApiQwen3, DimensionsTruncateAndRenormalise) {
