@@ -141,12 +141,14 @@ int run_serve(ServeFlags& f) {
     reranker = std::move(r).value();
   }
 
-
   std::shared_ptr<kb::KnowledgeBase> knowledge;
   if (!cfg.data_dir.empty()) {
     auto k = kb::KnowledgeBase::open(cfg.data_dir);
     if (!k.ok()) return report_error(k.error().message);
     knowledge = std::move(k).value();
+    // One embedder and reranker serve /v1/embeddings, /v1/rerank and the knowledge base's dense search.
+    knowledge->set_embedder(embedder);
+    knowledge->set_reranker(reranker);
   }
 
   server::HttpServer http(cfg, backend, knowledge);

@@ -1,16 +1,24 @@
 #include "cli/embedding_flags.h"
 
+#include "embed/model_embedder.h"
+#include "embed/model_reranker.h"
+
 namespace ls::cli {
 
-// Until the GGUF embedding models (src/embed) are in the tree, a given path is refused clearly.
-Result<std::shared_ptr<kb::Embedder>> open_embedder(const std::string& path, int) {
+Result<std::shared_ptr<kb::Embedder>> open_embedder(const std::string& path, int threads) {
   if (path.empty()) return std::shared_ptr<kb::Embedder>();
-  return Error::unsupported(path + ": embedding models are not in this build yet");
+  embed::LoadOptions load;
+  load.n_threads = threads;
+  LS_ASSIGN_OR_RETURN(auto e, embed::ModelEmbedder::open(path, load));
+  return std::shared_ptr<kb::Embedder>(std::move(e));
 }
 
-Result<std::shared_ptr<kb::Reranker>> open_reranker(const std::string& path, int) {
+Result<std::shared_ptr<kb::Reranker>> open_reranker(const std::string& path, int threads) {
   if (path.empty()) return std::shared_ptr<kb::Reranker>();
-  return Error::unsupported(path + ": reranker models are not in this build yet");
+  embed::LoadOptions load;
+  load.n_threads = threads;
+  LS_ASSIGN_OR_RETURN(auto r, embed::ModelReranker::open(path, load));
+  return std::shared_ptr<kb::Reranker>(std::move(r));
 }
 
 }  // namespace ls::cli
