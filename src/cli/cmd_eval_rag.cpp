@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/embedding_flags.h"
 #include "rag/answer_eval.h"
 #include "tokenizer/tokenizer.h"
 
@@ -16,7 +17,7 @@ namespace ls::cli {
 namespace {
 
 struct EvalRagArgs {
-  std::string dataset, vocab;
+  std::string dataset, vocab, embedding_model;
   std::vector<int> budgets = {256, 512, 1024, 2048};
   std::vector<std::string> modes = {"bm25", "hybrid", "dense"};
   int top_k = 20, chunk_tokens = 256;
@@ -37,6 +38,11 @@ int run(const EvalRagArgs& a) {
     auto mode = rag::parse_retrieval_mode(m);
     if (!mode.ok()) return report_error(mode.error().message, 2);
     o.modes.push_back(*mode);
+  }
+  if (!a.embedding_model.empty()) {
+    auto e = open_embedder(a.embedding_model);
+    if (!e.ok()) return report_error(e.error().message);
+    o.embedder = *e;
   }
   std::string counter = "kb estimate";
   std::shared_ptr<tok::Tokenizer> tokenizer;
@@ -99,6 +105,10 @@ std::function<int()> add_eval_rag_command(CLI::App& eval) {
   r->add_option("--budget", args->budgets, "Context budgets in tokens (repeatable; default 256 512 1024 2048)")
       ->check(CLI::Range(16, 1000000));
   r->add_option("--mode", args->modes, "Retrieval modes: bm25, hybrid, dense (repeatable; default all)");
+  r->add_option("--embedding-model", args->embedding_model,
+                "GGUF embedding model (bert, qwen3) for the dense and hybrid modes (without it they are reported "
+                "unavailable)")
+      ->check(CLI::ExistingFile);
   r->add_option("--vocab", args->vocab, "GGUF model or vocabulary whose tokenizer counts tokens (default: kb estimate)")
       ->check(CLI::ExistingFile);
   r->add_option("--top-k", args->top_k, "Passages retrieved per question (default 20)")->check(CLI::Range(1, 100));

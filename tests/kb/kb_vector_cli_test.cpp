@@ -96,5 +96,30 @@ TEST(KbVectorCli, EvalRetrievalReportsEachMode) {
   EXPECT_NE(r.out.find("--embedding-model"), std::string::npos) << r.out;
 }
 
+
+TEST(KbVectorCli, EvalRagRunsDenseAndHybridWithAnEmbeddingModel) {
+  LS_REQUIRE_ASSET("models/tiny-bert-f16.gguf");
+  LS_REQUIRE_ASSET("data/xquad-en/answers.jsonl");
+  const std::string base = "eval rag --dataset " + ls::test::shared_path("data/xquad-en") +
+                           " --limit 20 --budget 512 --json";
+  auto r = run_cli(base + " --embedding-model " + ls::test::shared_path("models/tiny-bert-f16.gguf"), false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  json j = json::parse(r.out);
+  ASSERT_EQ(j["results"].size(), 3u);  // bm25, hybrid, dense at one budget
+  for (const auto& c : j["results"]) {
+    EXPECT_TRUE(c["available"].get<bool>()) << c.dump();
+    EXPECT_FALSE(c.contains("note")) << c.dump();
+    EXPECT_GE(c["answer_in_context"].get<double>(), 0.0);
+    EXPECT_LE(c["answer_in_context"].get<double>(), 1.0);
+  }
+  // Without the model, dense is reported unavailable and hybrid says it fell back to bm25: neither is
+  // silently scored as if vectors were there.
+  r = run_cli(base, false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  j = json::parse(r.out);
+  EXPECT_EQ(j["results"][1]["note"], "no embedding model: bm25 only") << j["results"][1].dump();
+  EXPECT_FALSE(j["results"][2]["available"].get<bool>()) << j["results"][2].dump();
+}
+
 }  // namespace
 }  // namespace ls::kb
