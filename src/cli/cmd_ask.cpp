@@ -14,6 +14,7 @@
 
 #include "chat/reasoning_parser.h"
 #include "cli/command.h"
+#include "cli/embedding_flags.h"
 #include "cli/model_flags.h"
 #include "cli/reasoning_printer.h"
 #include "cli/web_search_flags.h"
@@ -38,6 +39,7 @@ struct AskFlags {
   WebSearchFlags search;
   int max_results = 5, kb_top_k = 6, budget = 0, n_predict = -1;
   std::string mode = "bm25";
+  std::string embedding_model;  // dense/hybrid over the knowledge base, dense ranking of web chunks
   bool json = false;
 };
 
@@ -55,6 +57,13 @@ int run(const AskFlags& f, const CLI::App& sub) {
     auto k = kb::KnowledgeBase::open(f.data);
     if (!k.ok()) return report_error(k.error().message);
     kb = std::move(k).value();
+  }
+  std::shared_ptr<kb::Embedder> embedder;
+  if (!f.embedding_model.empty()) {
+    auto e = open_embedder(f.embedding_model, f.model.threads);
+    if (!e.ok()) return report_error(e.error().message);
+    embedder = *e;
+    if (kb) kb->set_embedder(embedder);
   }
   std::vector<std::string> warnings;
   std::shared_ptr<rag::WebRetriever> web;
@@ -75,6 +84,7 @@ int run(const AskFlags& f, const CLI::App& sub) {
     return ids.ok() ? static_cast<int>(ids->size()) : 0;
   };
   rag::RagPipeline pipeline(kb.get(), web, count);
+  if (embedder) pipeline.set_embedder(embedder.get());  // also without --kb: web passages ranked densely too
   rag::RagOptions o;
   o.collections = f.collections;
   o.top_k = f.kb_top_k;
@@ -151,6 +161,10 @@ const Registrar kAsk{{"ask", "Answer one question grounded in the knowledge base
                         sub.add_option("--kb-top-k", f->kb_top_k, "Passages per collection (default 6)")
                             ->check(CLI::Range(1, 100));
                         sub.add_option("--mode", f->mode, "Retrieval: bm25 (default), dense, hybrid");
+                        sub.add_option("--embedding-model", f->embedding_model,
+                                       "GGUF embedding model (bert, qwen3) for --mode dense/hybrid and for ranking "
+                                       "web passages")
+                            ->check(CLI::ExistingFile);
                         sub.add_flag("--web", f->web, "Search the web as well");
                         f->search.add(sub, "--allow-host");
                         sub.add_option("--max-results", f->max_results, "Web results fetched (default 5)")

@@ -121,5 +121,35 @@ TEST(KbVectorCli, EvalRagRunsDenseAndHybridWithAnEmbeddingModel) {
   EXPECT_FALSE(j["results"][2]["available"].get<bool>()) << j["results"][2].dump();
 }
 
+
+TEST(KbVectorCli, AskUsesTheEmbeddingModelForHybridRetrieval) {
+  LS_REQUIRE_ASSET("models/tiny-bert-f16.gguf");
+  LS_REQUIRE_ASSET("models/scifact-lm-q8_0.gguf");
+  LS_REQUIRE_ASSET("templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja");
+  test::ScratchDir dir;
+  const std::string bert = ls::test::shared_path("models/tiny-bert-f16.gguf");
+  test::write_file(dir / "docs/a.txt", "The giant panda eats bamboo in the mountains of Sichuan.");
+  test::write_file(dir / "docs/b.txt", "Green tea is dried quickly so it is not oxidised.");
+  const std::string kb = "kb --data " + dir.path() + " --embedding-model " + bert + " ";
+  ASSERT_EQ(run_cli(kb + "create notes").exit_code, 0);
+  ASSERT_EQ(run_cli(kb + "add notes " + (dir / "docs")).exit_code, 0);
+  const std::string ask = "ask -m " + ls::test::shared_path("models/scifact-lm-q8_0.gguf") + " --chat-template " +
+                          ls::test::shared_path("templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja") +
+                          " --data " + dir.path() + " --kb notes -n 2 --temp 0 --json --mode hybrid ";
+  // With the model: BM25 finds only the panda document, the dense side ranks both, no warning.
+  auto r = run_cli(ask + "--embedding-model " + bert + " 'What does the panda eat?'", false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["citations"].size(), 2u) << r.out;
+  EXPECT_TRUE(j["warnings"].empty()) << r.out;
+  // Without it the answer still comes, on BM25 alone, and says so.
+  r = run_cli(ask + "'What does the panda eat?'", false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  j = json::parse(r.out);
+  EXPECT_EQ(j["citations"].size(), 1u) << r.out;
+  ASSERT_FALSE(j["warnings"].empty()) << r.out;
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("--embedding-model"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace ls::kb
