@@ -1,5 +1,7 @@
 #include "kb/bm25_retriever.h"
 
+#include "kb/top_k.h"
+
 #include "kb/search_sql.h"
 
 #include <algorithm>
@@ -56,31 +58,14 @@ Result<std::vector<SearchHit>> Bm25Retriever::search(const SearchRequest& req) {
   LS_ASSIGN_OR_RETURN(Stmt st, db.prepare(sql));
   st.bind(1, build_match_expression(terms));
   bind_filters(st, flt, 2);
-  // Min-heap of the best top_k (score, -rowid): the root is the weakest kept hit.
-  using Scored = std::pair<double, int64_t>;  // (score, -rowid): larger is better
-  std::vector<Scored> heap;
-  const size_t k = static_cast<size_t>(req.top_k);
-  heap.reserve(k + 1);
-  auto weaker = [](const Scored& a, const Scored& b) { return a > b; };
+  TopK best(static_cast<size_t>(req.top_k));
   for (;;) {
     LS_ASSIGN_OR_RETURN(bool row, st.step());
     if (!row) break;
-    Scored s{-st.real(1), -st.int64(0)};
-    if (heap.size() < k) {
-      heap.push_back(s);
-      std::push_heap(heap.begin(), heap.end(), weaker);
-    } else if (s > heap.front()) {
-      std::pop_heap(heap.begin(), heap.end(), weaker);
-      heap.back() = s;
-      std::push_heap(heap.begin(), heap.end(), weaker);
-    }
+    best.offer(-st.real(1), st.int64(0));  // FTS5 bm25() is lower-is-better
   }
-  std::sort(heap.begin(), heap.end(), [](const Scored& a, const Scored& b) { return a > b; });
-
   // Pass 2: provenance (and text) of the kept chunks only.
-  std::vector<std::pair<int64_t, double>> scored;
-  scored.reserve(heap.size());
-  for (const auto& [score, neg_id] : heap) scored.emplace_back(-neg_id, score);
+  const auto scored = best.take();
   return fetch_hits(db, cid, scored, req.include_text, "bm25");
 }
 

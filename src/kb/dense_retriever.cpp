@@ -4,27 +4,17 @@
 #include <filesystem>
 
 #include "kb/search_sql.h"
+#include "kb/top_k.h"
 #include "kb/vector_codec.h"
 
 namespace ls::kb {
 
 std::vector<std::pair<int64_t, double>> exact_top_k(const StoredVectors& v, const void* query, size_t k,
                                                     const std::vector<int64_t>* allowed) {
-  using Scored = std::pair<double, int64_t>;  // (similarity, -chunk id): larger is better
-  std::vector<Scored> heap;
-  heap.reserve(k + 1);
-  auto weaker = [](const Scored& a, const Scored& b) { return a > b; };
+  TopK best(k);
   const size_t bytes = encoded_vector_bytes(v.space.encoding, v.space.dimension);
   auto consider = [&](size_t i) {
-    Scored s{encoded_dot(v.space.encoding, query, v.data.data() + i * bytes, v.space.dimension), -v.chunk_ids[i]};
-    if (heap.size() < k) {
-      heap.push_back(s);
-      std::push_heap(heap.begin(), heap.end(), weaker);
-    } else if (s > heap.front()) {
-      std::pop_heap(heap.begin(), heap.end(), weaker);
-      heap.back() = s;
-      std::push_heap(heap.begin(), heap.end(), weaker);
-    }
+    best.offer(encoded_dot(v.space.encoding, query, v.data.data() + i * bytes, v.space.dimension), v.chunk_ids[i]);
   };
   if (k > 0) {
     if (allowed == nullptr) {
@@ -38,11 +28,7 @@ std::vector<std::pair<int64_t, double>> exact_top_k(const StoredVectors& v, cons
       }
     }
   }
-  std::sort(heap.begin(), heap.end(), [](const Scored& a, const Scored& b) { return a > b; });
-  std::vector<std::pair<int64_t, double>> out;
-  out.reserve(heap.size());
-  for (const auto& [score, neg_id] : heap) out.emplace_back(-neg_id, score);
-  return out;
+  return best.take();
 }
 
 std::vector<std::pair<int64_t, double>> DenseIndex::search(const void* query, size_t k,
