@@ -98,21 +98,6 @@ BatchBackend::Stats BatchBackend::stats() const {
   return inbox_->stats;
 }
 
-Result<std::vector<int32_t>> BatchBackend::tokenize(std::string_view text, bool add_special,
-                                                    bool parse_special) const {
-  return session_tokenize(*session_, text, add_special, parse_special);
-}
-
-Result<std::string> BatchBackend::detokenize(const std::vector<int32_t>& tokens) const {
-  return session_detokenize(*session_, tokens);
-}
-
-Result<std::string> BatchBackend::token_piece(int32_t token) const { return session_token_piece(*session_, token); }
-
-Result<RenderedPrompt> BatchBackend::render_chat(const std::vector<ChatMessage>& messages) const {
-  return session_render_chat(*session_, messages);
-}
-
 Result<std::unique_ptr<Generation>> BatchBackend::submit(GenerationRequest request, TokenCallback on_token,
                                                          DoneCallback on_done) {
   auto job = std::make_shared<Job>();

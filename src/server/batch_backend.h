@@ -15,6 +15,7 @@
 #include "runtime/batch_engine.h"
 #include "runtime/session.h"
 #include "server/backend.h"
+#include "server/engine_text.h"
 
 namespace ls::server {
 
@@ -23,18 +24,11 @@ struct BatchBackendOptions {
   runtime::BatchEngineOptions engine;
 };
 
-class BatchBackend : public Backend {
+class BatchBackend : public SessionTextBackend {
  public:
   static Result<std::shared_ptr<BatchBackend>> open(const BatchBackendOptions& options);
   ~BatchBackend() override;
 
-  ModelInfo info() const override { return info_; }
-  std::optional<double> kv_used_ratio() const override { return kv_used_.load(); }
-  Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
-                                        bool parse_special) const override;
-  Result<std::string> detokenize(const std::vector<int32_t>& tokens) const override;
-  Result<std::string> token_piece(int32_t token) const override;
-  Result<RenderedPrompt> render_chat(const std::vector<ChatMessage>& messages) const override;
   Result<std::unique_ptr<Generation>> submit(GenerationRequest request, TokenCallback on_token,
                                              DoneCallback on_done) override;
 
@@ -63,10 +57,7 @@ class BatchBackend : public Backend {
   bool advance(Job& job, std::span<const float> logits);
   void finish(Job& job, FinishReason reason);
 
-  std::unique_ptr<runtime::Session> session_;
   std::unique_ptr<runtime::BatchEngine> engine_;
-  ModelInfo info_;
-  std::atomic<double> kv_used_{0};
 
   std::shared_ptr<Inbox> inbox_;
   std::unordered_map<runtime::BatchEngine::SeqId, std::shared_ptr<Job>> active_;  // engine thread only

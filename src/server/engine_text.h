@@ -3,7 +3,10 @@
 // tokenization with its context check, engine stop reason → finish reason.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +33,28 @@ Result<std::vector<int32_t>> request_prompt_ids(const runtime::Session& s, const
 
 Result<runtime::GenerateOptions> engine_options(const GenerationRequest& r);
 FinishReason finish_of(runtime::StopReason r);
+
+// The part of a Backend that is the same for every engine on a runtime::Session: model info, the KV
+// gauge and the tokenizer/chat-template endpoints. Engines derive from it and add submit().
+class SessionTextBackend : public Backend {
+ public:
+  ModelInfo info() const override { return info_; }
+  std::optional<double> kv_used_ratio() const override { return kv_used_.load(); }
+  Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special, bool parse_special) const override {
+    return session_tokenize(*session_, text, add_special, parse_special);
+  }
+  Result<std::string> detokenize(const std::vector<int32_t>& tokens) const override {
+    return session_detokenize(*session_, tokens);
+  }
+  Result<std::string> token_piece(int32_t token) const override { return session_token_piece(*session_, token); }
+  Result<RenderedPrompt> render_chat(const std::vector<ChatMessage>& messages) const override {
+    return session_render_chat(*session_, messages);
+  }
+
+ protected:
+  std::unique_ptr<runtime::Session> session_;  // destroyed after the derived engine's members
+  ModelInfo info_;
+  std::atomic<double> kv_used_{0};
+};
 
 }  // namespace ls::server

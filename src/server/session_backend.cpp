@@ -77,21 +77,6 @@ Result<std::shared_ptr<SessionBackend>> SessionBackend::open(const runtime::Sess
 
 SessionBackend::~SessionBackend() = default;
 
-Result<std::vector<int32_t>> SessionBackend::tokenize(std::string_view text, bool add_special,
-                                                      bool parse_special) const {
-  return session_tokenize(*session_, text, add_special, parse_special);
-}
-
-Result<std::string> SessionBackend::detokenize(const std::vector<int32_t>& tokens) const {
-  return session_detokenize(*session_, tokens);
-}
-
-Result<std::string> SessionBackend::token_piece(int32_t token) const { return session_token_piece(*session_, token); }
-
-Result<RenderedPrompt> SessionBackend::render_chat(const std::vector<ChatMessage>& messages) const {
-  return session_render_chat(*session_, messages);
-}
-
 Result<std::unique_ptr<Generation>> SessionBackend::submit(GenerationRequest request,
                                                            TokenCallback on_token,
                                                            DoneCallback on_done) {

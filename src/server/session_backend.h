@@ -12,21 +12,15 @@
 #include "runtime/generator.h"
 #include "runtime/session.h"
 #include "server/backend.h"
+#include "server/engine_text.h"
 
 namespace ls::server {
 
-class SessionBackend : public Backend {
+class SessionBackend : public SessionTextBackend {
  public:
   static Result<std::shared_ptr<SessionBackend>> open(const runtime::SessionOptions& options);
   ~SessionBackend() override;
 
-  ModelInfo info() const override { return info_; }
-  std::optional<double> kv_used_ratio() const override { return kv_used_.load(); }
-  Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
-                                        bool parse_special) const override;
-  Result<std::string> detokenize(const std::vector<int32_t>& tokens) const override;
-  Result<std::string> token_piece(int32_t token) const override;
-  Result<RenderedPrompt> render_chat(const std::vector<ChatMessage>& messages) const override;
   Result<std::unique_ptr<Generation>> submit(GenerationRequest request, TokenCallback on_token,
                                              DoneCallback on_done) override;
 
@@ -34,11 +28,8 @@ class SessionBackend : public Backend {
   friend class SessionGeneration;
   SessionBackend() = default;
 
-  std::unique_ptr<runtime::Session> session_;
   std::unique_ptr<runtime::Generator> generator_;
   std::mutex run_mu_;  // one generation at a time on the one context
-  std::atomic<double> kv_used_{0};  // updated after each generation (the context is busy during one)
-  ModelInfo info_;
 };
 
 }  // namespace ls::server
