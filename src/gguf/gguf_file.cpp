@@ -287,6 +287,13 @@ class Parser {
       return fail(tn + ": row size " + std::to_string(ne0) + " is not a multiple of the block size " +
                   std::to_string(tr->block_size) + " of type " + std::string(tr->name));
     }
+    // One row must have a byte size even when another dimension is 0 and the tensor holds nothing:
+    // everything that walks rows (the writer, the loaders) computes it.
+    uint64_t row_bytes = 0;
+    if (__builtin_mul_overflow(static_cast<uint64_t>(ne0) / tr->block_size, static_cast<uint64_t>(tr->type_size),
+                               &row_bytes)) {
+      return fail(tn + ": byte size of one row of " + std::to_string(ne0) + " elements overflows uint64");
+    }
     // product is a multiple of ne0, which is a multiple of the block size.
     if (__builtin_mul_overflow(product / tr->block_size, static_cast<uint64_t>(tr->type_size), &t.nbytes)) {
       return fail(tn + ": byte size overflows uint64");

@@ -146,6 +146,9 @@ TEST(GgufHostile, TensorShapeAndType) {
   EXPECT_PARSE_ERROR(one_tensor({48, 2}, 12 /*Q4_K*/, 0, 1000).bytes, "not a multiple of the block size 256");
   // 2^62 F64 elements: the element count fits, the byte size does not.
   EXPECT_PARSE_ERROR(one_tensor({1ull << 62}, 28, 0, 0).bytes, "overflow");
+  // An empty tensor (a zero dimension) whose single row would not fit in 64 bits: found by the fuzzer,
+  // the writer could not re-create such a tensor.
+  EXPECT_PARSE_ERROR(one_tensor({0x5335e75dfd7f0000ull, 0}, 0 /*F32*/, 0, 0).bytes, "one row of");
 }
 
 TEST(GgufHostile, TensorDataPlacement) {
