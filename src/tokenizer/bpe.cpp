@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tokenizer/byte_unicode.h"
+#include "tokenizer/symbol_merge.h"
 
 namespace ls::tok {
 
@@ -89,10 +90,12 @@ BpeModel::BpeModel(const Vocab& vocab) : vocab_(&vocab) {
     const char c = static_cast<char>(b);
     byte_symbol_[b] = symbol_id(std::string_view(&c, 1), false);
   }
+  // llama.cpp falls back to the one-character tokens of a piece's bytes, which only exist for
+  // bytes spelled as themselves (printable ASCII); the other bytes are dropped.
+  byte_fallback_.fill(kNoToken);
   for (int b = 0; b < 128; ++b) {
     const char c = static_cast<char>(b);
-    ascii_token_[b] = kNoToken;
-    if (byte_to_unicode(static_cast<uint8_t>(b)) < 0x80) ascii_token_[b] = vocab.find({&c, 1});
+    if (byte_to_unicode(static_cast<uint8_t>(b)) < 0x80) byte_fallback_[static_cast<size_t>(b)] = vocab.find({&c, 1});
   }
 }
 
@@ -153,51 +156,28 @@ void BpeModel::encode_word(std::string_view word, std::vector<TokenId>& out) con
     sym.push_back({static_cast<uint32_t>(i), 1, i - 1, i + 1 < n ? i + 1 : -1,
                    byte_symbol_[static_cast<uint8_t>(word[static_cast<size_t>(i)])]});
   }
-  auto try_pair = [&](int32_t l, int32_t r) {
-    if (l < 0 || r < 0) return;
-    const int32_t ls = sym[static_cast<size_t>(l)].sid, rs = sym[static_cast<size_t>(r)].sid;
-    if (ls < 0 || rs < 0) return;
-    const Merge* m = merges_.find(pair_key(ls, rs));
-    if (m == nullptr) return;
-    heap.push_back({m->rank, l, r, ls, rs, m->result});
-    std::push_heap(heap.begin(), heap.end(), BigramAfter{});
-  };
-  for (int32_t i = 1; i < n; ++i) try_pair(i - 1, i);
+  merge_best_pairs(
+      sym, heap,
+      [&](int32_t l, int32_t r, Bigram& b) {
+        const int32_t ls = sym[static_cast<size_t>(l)].sid, rs = sym[static_cast<size_t>(r)].sid;
+        if (ls < 0 || rs < 0) return false;
+        const Merge* m = merges_.find(pair_key(ls, rs));
+        if (m == nullptr) return false;
+        b = {m->rank, l, r, ls, rs, m->result};
+        return true;
+      },
+      BigramAfter{},
+      // Stale entry: one side has grown since the pair was queued.
+      [](const Bigram& b, const Symbol& l, const Symbol& r) {
+        return l.sid != b.left_sid || r.sid != b.right_sid || l.next != b.right;
+      },
+      [](const Bigram& b, Symbol& l) { l.sid = b.result; });
 
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), BigramAfter{});
-    const Bigram b = heap.back();
-    heap.pop_back();
-    Symbol& l = sym[static_cast<size_t>(b.left)];
-    Symbol& r = sym[static_cast<size_t>(b.right)];
-    // Stale entry: one side was merged away or has grown since the pair was queued.
-    if (l.len == 0 || r.len == 0 || l.sid != b.left_sid || r.sid != b.right_sid ||
-        l.next != b.right) {
-      continue;
-    }
-    l.len += r.len;
-    l.sid = b.result;
-    r.len = 0;
-    l.next = r.next;
-    if (r.next >= 0) sym[static_cast<size_t>(r.next)].prev = b.left;
-    try_pair(l.prev, b.left);
-    try_pair(b.left, l.next);
-  }
-
-  for (int32_t i = 0; i >= 0; i = sym[static_cast<size_t>(i)].next) {
-    const Symbol& x = sym[static_cast<size_t>(i)];
-    const TokenId t = x.sid >= 0 ? symbol_token_[static_cast<size_t>(x.sid)] : kNoToken;
-    if (t != kNoToken) {
-      out.push_back(t);
-      continue;
-    }
-    // No token for this piece: llama.cpp falls back to the one-character tokens of its bytes,
-    // which only exist for bytes spelled as themselves (printable ASCII); the rest are dropped.
-    for (uint32_t k = 0; k < x.len; ++k) {
-      const auto c = static_cast<uint8_t>(word[x.start + k]);
-      if (c < 128 && ascii_token_[c] != kNoToken) out.push_back(ascii_token_[c]);
-    }
-  }
+  // A piece without a token falls back to the one-character tokens of its bytes (byte_fallback_).
+  append_symbol_tokens(
+      sym, word,
+      [&](const Symbol& x) { return x.sid >= 0 ? symbol_token_[static_cast<size_t>(x.sid)] : kNoToken; },
+      byte_fallback_, out);
 }
 
 }  // namespace ls::tok

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tokenizer/symbol_merge.h"
 #include "tokenizer/vocab.h"
 
 namespace ls::tok {
@@ -53,7 +54,7 @@ class BpeModel {
   StringTable raw_to_symbol_;
   std::vector<TokenId> symbol_token_;  // symbol id → token id or kNoToken
   int32_t byte_symbol_[256];
-  TokenId ascii_token_[128];  // byte fallback: a printable byte's own one-character token
+  ByteFallback byte_fallback_;  // a printable ASCII byte's own one-character token
   MergeTable merges_;
   size_t n_merges_ = 0, n_skipped_ = 0;
 };

@@ -1,10 +1,10 @@
 #include "tokenizer/spm.h"
 
-#include "tokenizer/word_cache.h"
-
 #include <algorithm>
 #include <cstdio>
 
+#include "tokenizer/symbol_merge.h"
+#include "tokenizer/word_cache.h"
 
 namespace ls::tok {
 
@@ -111,47 +111,22 @@ void SpmModel::encode_segment(std::string_view text, std::vector<TokenId>& out) 
                    off + len == text.size() ? -1 : idx + 1});
     off += len;
   }
-  auto try_pair = [&](int32_t l, int32_t r) {
-    if (l < 0 || r < 0) return;
-    const Symbol& a = sym[static_cast<size_t>(l)];
-    const Symbol& b = sym[static_cast<size_t>(r)];
-    const std::string_view merged = text.substr(a.start, a.len + b.len);
-    const TokenId id = vocab_->find(merged);
-    if (id == kNoToken) return;
-    heap.push_back({vocab_->scores[static_cast<size_t>(id)], l, r,
-                    static_cast<uint32_t>(merged.size())});
-    std::push_heap(heap.begin(), heap.end(), BigramAfter{});
-  };
-  for (int32_t i = 1; i < static_cast<int32_t>(sym.size()); ++i) try_pair(i - 1, i);
+  merge_best_pairs(
+      sym, heap,
+      [&](int32_t l, int32_t r, Bigram& b) {
+        const Symbol& a = sym[static_cast<size_t>(l)];
+        const std::string_view merged = text.substr(a.start, a.len + sym[static_cast<size_t>(r)].len);
+        const TokenId id = vocab_->find(merged);
+        if (id == kNoToken) return false;
+        b = {vocab_->scores[static_cast<size_t>(id)], l, r, static_cast<uint32_t>(merged.size())};
+        return true;
+      },
+      BigramAfter{},
+      [](const Bigram& b, const Symbol& l, const Symbol& r) { return l.len + r.len != b.size; },
+      [](const Bigram&, Symbol&) {});
 
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), BigramAfter{});
-    const Bigram b = heap.back();
-    heap.pop_back();
-    Symbol& l = sym[static_cast<size_t>(b.left)];
-    Symbol& r = sym[static_cast<size_t>(b.right)];
-    if (l.len == 0 || r.len == 0 || l.len + r.len != b.size) continue;
-    l.len += r.len;
-    r.len = 0;
-    l.next = r.next;
-    if (r.next >= 0) sym[static_cast<size_t>(r.next)].prev = b.left;
-    try_pair(l.prev, b.left);
-    try_pair(b.left, l.next);
-  }
-
-  for (int32_t i = 0; i >= 0; i = sym[static_cast<size_t>(i)].next) {
-    const Symbol& s = sym[static_cast<size_t>(i)];
-    const std::string_view piece = text.substr(s.start, s.len);
-    const TokenId id = vocab_->find(piece);
-    if (id != kNoToken) {
-      out.push_back(id);
-      continue;
-    }
-    for (char c : piece) {
-      const TokenId bt = byte_tokens_[static_cast<uint8_t>(c)];
-      if (bt != kNoToken) out.push_back(bt);
-    }
-  }
+  append_symbol_tokens(
+      sym, text, [&](const Symbol& s) { return vocab_->find(text.substr(s.start, s.len)); }, byte_tokens_, out);
 }
 
 }  // namespace ls::tok

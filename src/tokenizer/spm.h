@@ -4,10 +4,10 @@
 // applied the space rules (leading space, ' ' → '▁').
 #pragma once
 
-#include <array>
 #include <string_view>
 #include <vector>
 
+#include "tokenizer/symbol_merge.h"
 #include "tokenizer/vocab.h"
 
 namespace ls::tok {
@@ -29,7 +29,7 @@ class SpmModel {
   // can cross the start of a '▁' run, and each word can be merged on its own (same result, but
   // small heaps instead of one over the whole text).
   bool words_independent_ = false;
-  std::array<TokenId, 256> byte_tokens_{};
+  ByteFallback byte_tokens_{};  // <0xNN> (or the byte itself), else unk
 };
 
 // ' ' → "▁" (U+2581), the SentencePiece spelling of a space.
