@@ -98,39 +98,52 @@ std::vector<uint64_t> context_greedy(std::shared_ptr<const model::Model> m, cons
   return bits;
 }
 
-class BatchEngineModels : public ::testing::TestWithParam<const char*> {};
+// A test on one model (path()): loaded in SetUp, or the test skipped when the asset is absent.
+template <class Base>
+class ModelTest : public Base {
+ protected:
+  void SetUp() override {
+    LS_REQUIRE_ASSET(path());
+    m_ = load(path());
+    ASSERT_NE(m_, nullptr);
+  }
+  virtual const char* path() const = 0;
+  std::unique_ptr<BatchEngine> engine(BatchEngineOptions o) const { return runtime::engine(m_, o); }
+  // Every sequence is gone: no page may still be referenced.
+  static void expect_no_pages_held(const BatchEngine& e) { EXPECT_EQ(e.pool().pages_referenced(), 0); }
+
+  std::shared_ptr<const model::Model> m_;
+};
+
+class BatchEngineModels : public ModelTest<::testing::TestWithParam<const char*>> {
+  const char* path() const override { return GetParam(); }
+};
 
 TEST_P(BatchEngineModels, GreedyIsTheSameAloneBatchedAndThroughContext) {
-  LS_REQUIRE_ASSET(GetParam());
-  auto m = load(GetParam());
-  ASSERT_NE(m, nullptr);
-  const int n_vocab = m->hparams().n_vocab;
-  BatchEngineOptions o;
-  o.max_running = 16;
-  o.n_ctx = 512;
-  o.prefill_chunk = 32;
-  o.prefix_cache = false;  // every run computes everything
+  const int n_vocab = m_->hparams().n_vocab;
+  // prefix_cache off: every run computes everything.
+  const BatchEngineOptions o{.max_running = 16, .n_ctx = 512, .prefill_chunk = 32, .prefix_cache = false};
   std::vector<std::vector<int32_t>> prompts;
   for (int i = 0; i < 16; ++i) prompts.push_back(prompt_of(3 + (i * 37) % 150, 100 + i, n_vocab));
   constexpr int kGen = 12;
   std::vector<std::vector<int32_t>> alone;
   std::vector<std::vector<uint64_t>> alone_bits;
   for (const auto& p : prompts) {
-    auto e = engine(m, o);
+    auto e = engine(o);
     std::vector<std::vector<uint64_t>> bits;
     alone.push_back(run(*e, {p}, kGen, {}, &bits)[0]);
     alone_bits.push_back(bits[0]);
   }
-  auto e = engine(m, o);
+  auto e = engine(o);
   std::vector<std::vector<uint64_t>> batched_bits;
   const auto batched = run(*e, prompts, kGen, {}, &batched_bits);
   for (size_t i = 0; i < prompts.size(); ++i) {
     EXPECT_EQ(batched[i], alone[i]) << "prompt " << i << " (" << prompts[i].size() << " tokens)";
     EXPECT_EQ(batched_bits[i], alone_bits[i]) << "logits differ in bits, prompt " << i;
     // The Context with n_batch = prefill_chunk cuts the prompt at the same places.
-    EXPECT_EQ(context_greedy(m, prompts[i], kGen, o.prefill_chunk), alone_bits[i]) << "prompt " << i;
+    EXPECT_EQ(context_greedy(m_, prompts[i], kGen, o.prefill_chunk), alone_bits[i]) << "prompt " << i;
   }
-  EXPECT_EQ(e->pool().pages_referenced(), 0);
+  expect_no_pages_held(*e);
   EXPECT_EQ(e->pool().pages_free(), e->pool().n_pages());
 }
 
@@ -139,22 +152,24 @@ INSTANTIATE_TEST_SUITE_P(Models, BatchEngineModels,
                                            "models/scifact-lm-q8_0.gguf"));
 
 constexpr const char* kTiny = "models/tiny-qwen2-q4_k_m.gguf";
+constexpr int kPromptIds = 512;  // prompts draw token ids below this, inside its vocabulary
 
-TEST(BatchEngine, ChunkedPrefillKeepsDecodesFlowing) {
-  LS_REQUIRE_ASSET(kTiny);
-  auto m = load(kTiny);
-  BatchEngineOptions o;
-  o.max_running = 4;
-  o.n_ctx = 512;
-  o.prefill_chunk = 32;
-  auto e = engine(m, o);
-  auto first = e->add(prompt_of(10, 1, 512));
+// The tests below all run the tiny Qwen2 model.
+class TinyBatchEngine : public ModelTest<::testing::Test> {
+ protected:
+  const char* path() const override { return kTiny; }
+  static std::vector<int32_t> prompt(int len, uint32_t seed) { return prompt_of(len, seed, kPromptIds); }
+};
+
+TEST_F(TinyBatchEngine, ChunkedPrefillKeepsDecodesFlowing) {
+  auto e = engine({.max_running = 4, .n_ctx = 512, .prefill_chunk = 32});
+  auto first = e->add(prompt(10, 1));
   ASSERT_TRUE(first.ok());
   auto r = e->step();  // prompt of the first: one chunk, logits ready
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 1u);
   e->append(*first, argmax((*r)[0].logits));
-  auto second = e->add(prompt_of(300, 2, 512));  // ten chunks
+  auto second = e->add(prompt(300, 2));  // ten chunks
   ASSERT_TRUE(second.ok());
   int steps_with_second_pending = 0;
   while (e->n_tokens(*second) == 300) {
@@ -176,20 +191,14 @@ TEST(BatchEngine, ChunkedPrefillKeepsDecodesFlowing) {
   EXPECT_EQ(steps_with_second_pending, 10);  // 300 tokens in chunks of at most 32
   e->remove(*first);
   e->remove(*second);
-  EXPECT_EQ(e->pool().pages_referenced(), 0);
+  expect_no_pages_held(*e);
 }
 
-TEST(BatchEngine, FullPoolMakesSequencesWaitThenFinish) {
-  LS_REQUIRE_ASSET(kTiny);
-  auto m = load(kTiny);
-  BatchEngineOptions o;
-  o.max_running = 4;
-  o.n_ctx = 128;
-  o.pool_tokens = 128;  // one context's worth: 8 pages of 16
-  o.page_size = 16;
-  o.prefix_cache = false;
-  auto e = engine(m, o);
-  std::vector<std::vector<int32_t>> prompts = {prompt_of(90, 1, 512), prompt_of(90, 2, 512), prompt_of(20, 3, 512)};
+TEST_F(TinyBatchEngine, FullPoolMakesSequencesWaitThenFinish) {
+  // pool_tokens: one context's worth, 8 pages of 16.
+  const BatchEngineOptions o{.max_running = 4, .n_ctx = 128, .pool_tokens = 128, .page_size = 16, .prefix_cache = false};
+  auto e = engine(o);
+  std::vector<std::vector<int32_t>> prompts = {prompt(90, 1), prompt(90, 2), prompt(20, 3)};
   int max_waiting = 0;
   const auto out = run(*e, prompts, 20, [&](BatchEngine& b, size_t) {
     max_waiting = std::max(max_waiting, b.n_waiting());
@@ -198,47 +207,34 @@ TEST(BatchEngine, FullPoolMakesSequencesWaitThenFinish) {
   EXPECT_GE(max_waiting, 1);
   for (size_t i = 0; i < prompts.size(); ++i) {
     EXPECT_EQ(out[i].size(), 20u) << i;
-    auto alone = engine(m, o);
+    auto alone = engine(o);
     EXPECT_EQ(out[i], run(*alone, {prompts[i]}, 20)[0]) << i;
   }
-  EXPECT_EQ(e->pool().pages_referenced(), 0);
+  expect_no_pages_held(*e);
 }
 
-TEST(BatchEngine, DecodeWithoutRoomPreemptsTheYoungestWhichResumes) {
-  LS_REQUIRE_ASSET(kTiny);
-  auto m = load(kTiny);
-  BatchEngineOptions o;
-  o.max_running = 2;
-  o.n_ctx = 128;
-  o.pool_tokens = 128;
-  o.page_size = 16;
-  auto e = engine(m, o);
+TEST_F(TinyBatchEngine, DecodeWithoutRoomPreemptsTheYoungestWhichResumes) {
+  auto e = engine({.max_running = 2, .n_ctx = 128, .pool_tokens = 128, .page_size = 16});
   // Both prompts fit (4 + 3 pages), their decodes do not: the younger one is preempted.
-  const auto out = run(*e, {prompt_of(60, 1, 512), prompt_of(47, 2, 512)}, 60);
+  const auto out = run(*e, {prompt(60, 1), prompt(47, 2)}, 60);
   EXPECT_GE(e->preemptions(), 1u);
   EXPECT_EQ(out[0].size(), 60u);
   EXPECT_EQ(out[1].size(), 60u);
-  EXPECT_EQ(e->pool().pages_referenced(), 0);
+  expect_no_pages_held(*e);
 }
 
-TEST(BatchEngine, PrefixCacheReusesPagesWithTheSameOutput) {
-  LS_REQUIRE_ASSET(kTiny);
-  auto m = load(kTiny);
-  BatchEngineOptions o;
-  o.max_running = 4;
-  o.n_ctx = 512;
-  o.page_size = 16;
-  o.prefill_chunk = 64;
-  auto cached = engine(m, o);
+TEST_F(TinyBatchEngine, PrefixCacheReusesPagesWithTheSameOutput) {
+  const BatchEngineOptions o{.max_running = 4, .n_ctx = 512, .page_size = 16, .prefill_chunk = 64};
+  auto cached = engine(o);
   BatchEngineOptions plain_o = o;
   plain_o.prefix_cache = false;
-  auto plain = engine(m, plain_o);
-  const auto turn1 = prompt_of(70, 7, 512);
+  auto plain = engine(plain_o);
+  const auto turn1 = prompt(70, 7);
   const auto gen1 = run(*cached, {turn1}, 20)[0];
   // The second turn: the first prompt, its answer, a new message.
   auto turn2 = turn1;
   turn2.insert(turn2.end(), gen1.begin(), gen1.end());
-  const auto extra = prompt_of(25, 8, 512);
+  const auto extra = prompt(25, 8);
   turn2.insert(turn2.end(), extra.begin(), extra.end());
   auto id = cached->add(turn2);
   ASSERT_TRUE(id.ok());
@@ -256,20 +252,14 @@ TEST(BatchEngine, PrefixCacheReusesPagesWithTheSameOutput) {
   EXPECT_GE(cached->pool().hits(), 5u);
   cached->remove(*id);
   EXPECT_EQ(gen2, run(*plain, {turn2}, 16)[0]);
-  EXPECT_EQ(cached->pool().pages_referenced(), 0);
+  expect_no_pages_held(*cached);
   EXPECT_GT(cached->pool().pages_cached(), 0);
 }
 
-TEST(BatchEngine, PrefixCacheEvictsLeastRecentlyUsed) {
-  LS_REQUIRE_ASSET(kTiny);
-  auto m = load(kTiny);
-  BatchEngineOptions o;
-  o.max_running = 1;
-  o.n_ctx = 64;
-  o.pool_tokens = 128;  // 8 pages of 16
-  o.page_size = 16;
-  auto e = engine(m, o);
-  const auto a = prompt_of(49, 1, 512), b = prompt_of(49, 2, 512), c = prompt_of(49, 3, 512);
+TEST_F(TinyBatchEngine, PrefixCacheEvictsLeastRecentlyUsed) {
+  // pool_tokens: 8 pages of 16.
+  auto e = engine({.max_running = 1, .n_ctx = 64, .pool_tokens = 128, .page_size = 16});
+  const auto a = prompt(49, 1), b = prompt(49, 2), c = prompt(49, 3);
   // Each leaves 3 full pages cached (49 prompt + 1 generated... only 49 + 0 evaluated: 3 pages).
   run(*e, {a}, 1);
   run(*e, {b}, 1);
@@ -284,26 +274,17 @@ TEST(BatchEngine, PrefixCacheEvictsLeastRecentlyUsed) {
   const uint64_t hits_b = e->pool().hits();
   run(*e, {b}, 1);
   EXPECT_EQ(e->pool().hits() - hits_b, 0u);  // b's first page was evicted: no prefix of it is left
-  EXPECT_EQ(e->pool().pages_referenced(), 0);
+  expect_no_pages_held(*e);
 }
 
-TEST(BatchEngine, RejectsBadPrompts) {
-  LS_REQUIRE_ASSET(kTiny);
-  auto m = load(kTiny);
-  BatchEngineOptions o;
-  o.n_ctx = 64;
-  auto e = engine(m, o);
+TEST_F(TinyBatchEngine, RejectsBadPrompts) {
+  auto e = engine({.n_ctx = 64});
   EXPECT_FALSE(e->add({}).ok());
-  EXPECT_FALSE(e->add(prompt_of(64, 1, 512)).ok());
+  EXPECT_FALSE(e->add(prompt(64, 1)).ok());
   EXPECT_FALSE(e->add({1, 2, 100000}).ok());
-  BatchEngineOptions bad = o;
-  bad.pool_tokens = 32;
-  bad.check_memory = false;
-  EXPECT_FALSE(BatchEngine::create(m, bad).ok());
-  bad = o;
-  bad.page_size = 12;
-  bad.check_memory = false;
-  EXPECT_FALSE(BatchEngine::create(m, bad).ok());
+  // Memory check off: only the option under test can make create() fail.
+  EXPECT_FALSE(BatchEngine::create(m_, {.n_ctx = 64, .pool_tokens = 32, .check_memory = false}).ok());
+  EXPECT_FALSE(BatchEngine::create(m_, {.n_ctx = 64, .page_size = 12, .check_memory = false}).ok());
 }
 
 }  // namespace
