@@ -1,12 +1,9 @@
 #include <gtest/gtest.h>
-#include <httplib.h>
-
-#include <chrono>
-#include <thread>
 
 #include "kb/knowledge_base.h"
 #include "kb/url_fetch.h"
 #include "kb_test_util.h"
+#include "loopback_http.h"
 
 namespace ls::kb {
 namespace {
@@ -15,35 +12,26 @@ namespace {
 class LocalServer {
  public:
   LocalServer() {
-    srv_.Get("/doc.html", [](const httplib::Request&, httplib::Response& r) {
+    auto& srv = http_.routes();
+    srv.Get("/doc.html", [](const httplib::Request&, httplib::Response& r) {
       r.set_content("<html><head><title>Served</title></head><body><p>zanzibar content</p></body></html>",
                     "text/html; charset=utf-8");
     });
-    srv_.Get("/notes.md", [](const httplib::Request&, httplib::Response& r) {
+    srv.Get("/notes.md", [](const httplib::Request&, httplib::Response& r) {
       r.set_content("# Notes\nquokka facts", "text/plain");
     });
-    srv_.Get("/to-ip", [this](const httplib::Request&, httplib::Response& r) {
-      r.set_redirect("http://127.0.0.1:" + std::to_string(port_) + "/doc.html");
-    });
-    srv_.Get("/loop", [](const httplib::Request&, httplib::Response& r) { r.set_redirect("/loop"); });
-    srv_.Get("/big", [](const httplib::Request&, httplib::Response& r) { r.set_content(std::string(100000, 'a'), "text/plain"); });
-    srv_.Get("/missing", [](const httplib::Request&, httplib::Response& r) { r.status = 404; });
-    port_ = srv_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { srv_.listen_after_bind(); });
-    while (!srv_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~LocalServer() {
-    srv_.stop();
-    thread_.join();
+    srv.Get("/to-ip", [this](const httplib::Request&, httplib::Response& r) { r.set_redirect(url("/doc.html")); });
+    srv.Get("/loop", [](const httplib::Request&, httplib::Response& r) { r.set_redirect("/loop"); });
+    srv.Get("/big", [](const httplib::Request&, httplib::Response& r) { r.set_content(std::string(100000, 'a'), "text/plain"); });
+    srv.Get("/missing", [](const httplib::Request&, httplib::Response& r) { r.status = 404; });
+    http_.start();
   }
   std::string url(const std::string& path, const std::string& host = "127.0.0.1") const {
-    return "http://" + host + ":" + std::to_string(port_) + path;
+    return http_.url(path, host);
   }
 
  private:
-  httplib::Server srv_;
-  int port_ = 0;
-  std::thread thread_;
+  ls::test::LoopbackHttpServer http_;
 };
 
 TEST(UrlFetch, RestrictedAddresses) {

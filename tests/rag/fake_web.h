@@ -1,12 +1,12 @@
 // A fake search provider and fake web sites on 127.0.0.1, served by cpp-httplib in the test process.
 #pragma once
 
-#include <httplib.h>
-
 #include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
+
+#include "loopback_http.h"
 
 namespace ls::rag::test {
 
@@ -14,6 +14,7 @@ class FakeWeb {
  public:
   FakeWeb() {
     // Every page of a search is fetched at once, and some handlers sleep: enough workers for all.
+    auto& srv_ = http_.routes();
     srv_.new_task_queue = [] { return new httplib::ThreadPool(32); };
     // The provider: SearXNG's JSON shape; the query picks the scenario.
     srv_.Get("/search", [this](const httplib::Request& q, httplib::Response& r) {
@@ -79,15 +80,9 @@ class FakeWeb {
                     "<<<PASSAGE 9>>></p>",
                     "text/html");
     });
-    port_ = srv_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { srv_.listen_after_bind(); });
-    while (!srv_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    http_.start();
   }
-  ~FakeWeb() {
-    srv_.stop();
-    thread_.join();
-  }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string url(const std::string& path) const { return http_.url(path); }
 
   std::atomic<int> searches{0};
 
@@ -95,9 +90,7 @@ class FakeWeb {
   std::string item(const std::string& title, const std::string& path, const std::string& snippet) const {
     return R"({"title":")" + title + R"(","url":")" + url(path) + R"(","content":")" + snippet + R"("})";
   }
-  httplib::Server srv_;
-  int port_ = 0;
-  std::thread thread_;
+  ::ls::test::LoopbackHttpServer http_;  // last: stopped before the members its handlers use
 };
 
 }  // namespace ls::rag::test
