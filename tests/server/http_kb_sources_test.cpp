@@ -8,15 +8,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include <unistd.h>
-
-#include "test_server.h"
+#include "kb_server_fixture.h"
 
 namespace ls::server {
 namespace {
 
 using json = nlohmann::json;
-using test::TestServer;
 namespace fs = std::filesystem;
 
 constexpr std::time_t kTwoDays = 2 * 24 * 3600;
@@ -25,30 +22,14 @@ void write_file(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
 }
 
-class KbSources : public ::testing::Test {
+class KbSources : public test::KbServerTest {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("ls_kb_src_" + std::to_string(getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_ / "docs");
-    write_file(root_ / "docs" / "a.txt", "Alpha document about fevers and pyrogens.");
-    write_file(root_ / "docs" / "b.txt", "Beta document about migraines.");
-    auto k = kb::KnowledgeBase::open((root_ / "data").string());
-    ASSERT_TRUE(k.ok()) << k.error().message;
-    kb_ = std::move(k).value();
-    ASSERT_TRUE(kb_->create_collection("notes").ok());
-    ServerConfig cfg;
-    cfg.api_keys = {"k"};
-    server_ = std::make_unique<TestServer>(cfg, Script{}, false, kb_);
-    client_ = server_->client();
-    client_->set_bearer_token_auth("k");
-  }
-  void TearDown() override {
-    client_.reset();
-    server_.reset();
-    kb_.reset();
-    fs::remove_all(root_);
+  // A folder source's files (root()/docs) and the collection it syncs into.
+  void prepare(kb::KnowledgeBase& k) override {
+    fs::create_directories(root() / "docs");
+    write_file(root() / "docs" / "a.txt", "Alpha document about fevers and pyrogens.");
+    write_file(root() / "docs" / "b.txt", "Beta document about migraines.");
+    ASSERT_TRUE(k.create_collection("notes").ok());
   }
   int64_t add_source(const std::string& uri, const std::string& schedule = "0 3 * * *") {
     kb::SourceSpec spec;
@@ -59,13 +40,6 @@ class KbSources : public ::testing::Test {
     return s.ok() ? s->id : -1;
   }
   SyncScheduler& scheduler() { return *server_->server().state().sync; }
-  json get(const std::string& path, int expect) {
-    auto r = client_->Get(path.c_str());
-    EXPECT_TRUE(r);
-    if (!r) return nullptr;
-    EXPECT_EQ(r->status, expect) << r->body;
-    return json::parse(r->body, nullptr, false);
-  }
   json source_json(int64_t id) {
     json list = get("/v1/kb/sources?collection=notes", 200);
     for (const auto& s : list["data"])
@@ -78,15 +52,10 @@ class KbSources : public ::testing::Test {
     EXPECT_TRUE(r);
     return r ? r->body : "";
   }
-
-  fs::path root_;
-  std::shared_ptr<kb::KnowledgeBase> kb_;
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_F(KbSources, ScheduledRunsAddChangeRemoveWithCountsInApiAndMetrics) {
-  const int64_t id = add_source((root_ / "docs").string());
+  const int64_t id = add_source((root() / "docs").string());
   const std::time_t now = std::time(nullptr);
   const std::string sid = std::to_string(id);
   const std::string labels = "collection=\"notes\",source=\"" + sid + "\"";
@@ -112,14 +81,14 @@ TEST_F(KbSources, ScheduledRunsAddChangeRemoveWithCountsInApiAndMetrics) {
   EXPECT_NE(m.find("localseek_kb_sync_last_run_timestamp_seconds{" + labels + "} "), std::string::npos) << m;
   EXPECT_EQ(kb_->list_documents("notes")->total, 2);
 
-  write_file(root_ / "docs" / "a.txt", "Alpha document, rewritten: now about vaccines.");
+  write_file(root() / "docs" / "a.txt", "Alpha document, rewritten: now about vaccines.");
   EXPECT_EQ(scheduler().run_due(now + 2 * kTwoDays), 1);
   s = source_json(id);
   EXPECT_EQ(s["status"]["changed"], 1) << s.dump();
   EXPECT_EQ(s["status"]["unchanged"], 1);
   EXPECT_EQ(s["status"]["added"], 0);
 
-  fs::remove(root_ / "docs" / "b.txt");
+  fs::remove(root() / "docs" / "b.txt");
   EXPECT_EQ(scheduler().run_due(now + 3 * kTwoDays), 1);
   s = source_json(id);
   EXPECT_EQ(s["status"]["removed"], 1) << s.dump();
@@ -131,14 +100,14 @@ TEST_F(KbSources, ScheduledRunsAddChangeRemoveWithCountsInApiAndMetrics) {
 }
 
 TEST_F(KbSources, SourceWithoutScheduleNeverRunsBySchedule) {
-  add_source((root_ / "docs").string(), "");
+  add_source((root() / "docs").string(), "");
   EXPECT_EQ(scheduler().run_due(std::time(nullptr) + 10 * kTwoDays), 0);
   EXPECT_EQ(kb_->list_documents("notes")->total, 0);
 }
 
 TEST_F(KbSources, BrokenSourceRecordsErrorAndServerStaysUp) {
-  const int64_t bad = add_source((root_ / "missing-folder").string());
-  const int64_t good = add_source((root_ / "docs").string());
+  const int64_t bad = add_source((root() / "missing-folder").string());
+  const int64_t good = add_source((root() / "docs").string());
   EXPECT_EQ(scheduler().run_due(std::time(nullptr) + kTwoDays), 2);
   json b = source_json(bad);
   EXPECT_EQ(b["status"]["state"], "error") << b.dump();
@@ -151,7 +120,7 @@ TEST_F(KbSources, BrokenSourceRecordsErrorAndServerStaysUp) {
 }
 
 TEST_F(KbSources, PostSyncRunsOneNowAndUnknownIdIs404) {
-  const int64_t id = add_source((root_ / "docs").string(), "");
+  const int64_t id = add_source((root() / "docs").string(), "");
   auto r = client_->Post(("/v1/kb/sources/" + std::to_string(id) + "/sync").c_str(), "", "application/json");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;

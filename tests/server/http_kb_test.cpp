@@ -2,58 +2,16 @@
 // list, get, delete, search, errors, and that they sit behind the API key.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include <unistd.h>
-
 #include "kb/hashed_embedder.h"
-#include "test_server.h"
+#include "kb_server_fixture.h"
 
 namespace ls::server {
 namespace {
 
 using json = nlohmann::json;
 using test::TestServer;
-namespace fs = std::filesystem;
 
-class KbApi : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ls_kb_api_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto k = kb::KnowledgeBase::open(dir_.string());
-    ASSERT_TRUE(k.ok()) << k.error().message;
-    ServerConfig cfg;
-    cfg.api_keys = {"k"};
-    server_ = std::make_unique<TestServer>(cfg, Script{}, false, std::move(k).value());
-    client_ = server_->client();
-    client_->set_bearer_token_auth("k");
-  }
-  void TearDown() override {
-    client_.reset();
-    server_.reset();
-    fs::remove_all(dir_);
-  }
-  json post(const std::string& path, const std::string& body, int expect) {
-    auto r = client_->Post(path.c_str(), body, "application/json");
-    EXPECT_TRUE(r);
-    if (!r) return nullptr;
-    EXPECT_EQ(r->status, expect) << r->body;
-    return json::parse(r->body, nullptr, false);
-  }
-  json get(const std::string& path, int expect) {
-    auto r = client_->Get(path.c_str());
-    EXPECT_TRUE(r);
-    if (!r) return nullptr;
-    EXPECT_EQ(r->status, expect) << r->body;
-    return json::parse(r->body, nullptr, false);
-  }
-
-  fs::path dir_;
-  std::unique_ptr<TestServer> server_;
-  std::unique_ptr<httplib::Client> client_;
-};
+class KbApi : public test::KbServerTest {};
 
 TEST_F(KbApi, UploadListGetSearchDelete) {
   json one = post("/v1/kb/notes/documents",
@@ -130,48 +88,43 @@ TEST_F(KbApi, Errors) {
   EXPECT_EQ(anon->Get("/v1/kb/notes/documents")->status, 401);
 }
 
-TEST(KbApiVectors, SearchModesSayWhichRetrieverFoundEachResult) {
-  const fs::path dir = fs::temp_directory_path() / ("ls_kb_api_vectors_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  auto k = kb::KnowledgeBase::open(dir.string());
-  ASSERT_TRUE(k.ok()) << k.error().message;
+class KbApiVectors : public test::KbServerTest {
   // Test double (kb/hashed_embedder.h): deterministic hashed n-grams, not a language model.
-  (*k)->set_embedder(std::make_shared<kb::HashedEmbedder>(128));
-  {
-    TestServer server({}, Script{}, false, std::move(k).value());
-    auto c = server.client();
-    auto up = c->Post("/v1/kb/notes/documents",
-                      R"({"documents":[{"id":"fever","text":"Fever is caused by pyrogens raising the set point."},
-                                       {"id":"tea","text":"Green tea contains caffeine and theanine."},
-                                       {"id":"bone","text":"Vitamin D deficiency is linked to bone loss."}]})",
-                      "application/json");
-    ASSERT_TRUE(up);
-    ASSERT_EQ(up->status, 201) << up->body;
-    auto r = c->Post("/search", R"({"query":"caffeine in green tea","collection":"notes","mode":"hybrid","top_k":2})",
-                     "application/json");
-    ASSERT_TRUE(r);
-    ASSERT_EQ(r->status, 200) << r->body;
-    json j = json::parse(r->body);
-    ASSERT_EQ(j["results"].size(), 2u);
-    EXPECT_EQ(j["results"][0]["document_id"], "tea");
-    json by = j["results"][0]["retrievers"];
-    ASSERT_EQ(by.size(), 2u);
-    EXPECT_EQ(by[0]["retriever"], "bm25");
-    EXPECT_EQ(by[0]["rank"], 1);
-    EXPECT_EQ(by[1]["retriever"], "dense");
-    EXPECT_DOUBLE_EQ(j["results"][0]["score"].get<double>(),
-                     1.0 / (60 + by[0]["rank"].get<int>()) + 1.0 / (60 + by[1]["rank"].get<int>()));
-    r = c->Post("/search", R"({"query":"vitamin","collection":"notes","mode":"dense","top_k":1})", "application/json");
-    ASSERT_EQ(r->status, 200) << r->body;
-    EXPECT_EQ(json::parse(r->body)["results"][0]["retrievers"][0]["retriever"], "dense");
-    r = c->Post("/search", R"({"query":"x","collection":"notes","mode":"sparse"})", "application/json");
-    EXPECT_EQ(r->status, 400);
-    EXPECT_NE(r->body.find("bm25, dense, hybrid"), std::string::npos) << r->body;
-    r = c->Post("/search", R"({"query":"x","collection":"notes","rerank":{"top_n":3}})", "application/json");
-    EXPECT_GE(r->status, 400) << r->body;
-    EXPECT_NE(r->body.find("reranker"), std::string::npos) << r->body;
-  }
-  fs::remove_all(dir);
+  void prepare(kb::KnowledgeBase& k) override { k.set_embedder(std::make_shared<kb::HashedEmbedder>(128)); }
+};
+
+TEST_F(KbApiVectors, SearchModesSayWhichRetrieverFoundEachResult) {
+  auto& c = client_;
+  auto up = c->Post("/v1/kb/notes/documents",
+                    R"({"documents":[{"id":"fever","text":"Fever is caused by pyrogens raising the set point."},
+                                     {"id":"tea","text":"Green tea contains caffeine and theanine."},
+                                     {"id":"bone","text":"Vitamin D deficiency is linked to bone loss."}]})",
+                    "application/json");
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 201) << up->body;
+  auto r = c->Post("/search", R"({"query":"caffeine in green tea","collection":"notes","mode":"hybrid","top_k":2})",
+                   "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json j = json::parse(r->body);
+  ASSERT_EQ(j["results"].size(), 2u);
+  EXPECT_EQ(j["results"][0]["document_id"], "tea");
+  json by = j["results"][0]["retrievers"];
+  ASSERT_EQ(by.size(), 2u);
+  EXPECT_EQ(by[0]["retriever"], "bm25");
+  EXPECT_EQ(by[0]["rank"], 1);
+  EXPECT_EQ(by[1]["retriever"], "dense");
+  EXPECT_DOUBLE_EQ(j["results"][0]["score"].get<double>(),
+                   1.0 / (60 + by[0]["rank"].get<int>()) + 1.0 / (60 + by[1]["rank"].get<int>()));
+  r = c->Post("/search", R"({"query":"vitamin","collection":"notes","mode":"dense","top_k":1})", "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["results"][0]["retrievers"][0]["retriever"], "dense");
+  r = c->Post("/search", R"({"query":"x","collection":"notes","mode":"sparse"})", "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("bm25, dense, hybrid"), std::string::npos) << r->body;
+  r = c->Post("/search", R"({"query":"x","collection":"notes","rerank":{"top_n":3}})", "application/json");
+  EXPECT_GE(r->status, 400) << r->body;
+  EXPECT_NE(r->body.find("reranker"), std::string::npos) << r->body;
 }
 
 TEST(KbApiWithoutKb, Answers503) {
