@@ -8,6 +8,27 @@
 namespace ls::runtime {
 namespace {
 
+// Seeded sampling of the plain softmax at temperature 1 (top-k, top-p and min-p off): a test
+// turns on the one filter it checks.
+SamplingParams unfiltered(uint64_t seed) {
+  SamplingParams p;
+  p.temperature = 1.0f;
+  p.top_k = 0;
+  p.top_p = 1.0f;
+  p.min_p = 0.0f;
+  p.has_seed = true;
+  p.seed = seed;
+  return p;
+}
+
+// The tokens 300 draws pick: the support of the filtered distribution.
+std::set<int32_t> drawn(const SamplingParams& p, const std::vector<float>& logits) {
+  Sampler s(p, static_cast<int>(logits.size()));
+  std::set<int32_t> seen;
+  for (int i = 0; i < 300; ++i) seen.insert(s.sample(logits));
+  return seen;
+}
+
 TEST(Sampler, GreedyPicksArgmaxLowestIdOnTies) {
   const std::vector<float> logits = {0.5f, 2.0f, -1.0f, 2.0f};
   Sampler s(SamplingParams::greedy(), 4);
@@ -18,13 +39,7 @@ TEST(Sampler, GreedyPicksArgmaxLowestIdOnTies) {
 TEST(Sampler, SameSeedSameSequence) {
   std::vector<float> logits(50);
   for (size_t i = 0; i < logits.size(); ++i) logits[i] = static_cast<float>(i % 7) * 0.3f;
-  SamplingParams p;
-  p.temperature = 1.0f;
-  p.top_k = 0;
-  p.top_p = 1.0f;
-  p.min_p = 0.0f;
-  p.has_seed = true;
-  p.seed = 42;
+  const SamplingParams p = unfiltered(42);
   Sampler a(p, 50), b(p, 50);
   std::vector<int32_t> sa, sb;
   for (int i = 0; i < 100; ++i) {
@@ -52,32 +67,16 @@ TEST(Sampler, TopKOneIsGreedy) {
 TEST(Sampler, TopPKeepsSmallestNucleus) {
   // Probabilities ~ 0.64, 0.24, 0.09, 0.03: top-p 0.7 keeps the first two only.
   const std::vector<float> logits = {3.0f, 2.0f, 1.0f, 0.0f};
-  SamplingParams p;
-  p.temperature = 1.0f;
-  p.top_k = 0;
+  SamplingParams p = unfiltered(7);
   p.top_p = 0.7f;
-  p.min_p = 0.0f;
-  p.has_seed = true;
-  p.seed = 7;
-  Sampler s(p, 4);
-  std::set<int32_t> seen;
-  for (int i = 0; i < 300; ++i) seen.insert(s.sample(logits));
-  EXPECT_EQ(seen, (std::set<int32_t>{0, 1}));
+  EXPECT_EQ(drawn(p, logits), (std::set<int32_t>{0, 1}));
 }
 
 TEST(Sampler, MinPDropsUnlikelyTokens) {
   const std::vector<float> logits = {3.0f, 2.9f, -3.0f, -4.0f};
-  SamplingParams p;
-  p.temperature = 1.0f;
-  p.top_k = 0;
-  p.top_p = 1.0f;
+  SamplingParams p = unfiltered(3);
   p.min_p = 0.1f;
-  p.has_seed = true;
-  p.seed = 3;
-  Sampler s(p, 4);
-  std::set<int32_t> seen;
-  for (int i = 0; i < 300; ++i) seen.insert(s.sample(logits));
-  EXPECT_EQ(seen, (std::set<int32_t>{0, 1}));
+  EXPECT_EQ(drawn(p, logits), (std::set<int32_t>{0, 1}));
 }
 
 TEST(Sampler, RepeatPenaltyDemotesSeenTokens) {
