@@ -9,11 +9,8 @@
 #   abstracts cut to CHARS characters (~60-70 tokens each).
 # localseek packs many texts into one forward pass (bert); llama.cpp via node-llama-cpp embeds one
 # text per evaluation, so the comparison is "each engine's normal way of embedding a list".
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${LOCALSEEK:-build/localseek}"
-[ -x "$bin" ] || bash scripts/build.sh release -j2 localseek >/dev/null
-cache="${BENCH_CACHE:-$HOME/.cache/localseek-bench}"
+source "$(dirname "$0")/lib.sh"
+bench_need_binary
 node_dir="${NODE_LLAMA_DIR:-/work/ref}"
 threads="${THREADS:-2}" type="${TYPE:-Q8_0}" n_bert="${N_BERT:-200}" n_qwen="${N_QWEN:-32}" chars="${CHARS:-300}"
 mkdir -p "$cache"
@@ -26,15 +23,15 @@ model() {  # arch shape vocab -> path (generated once)
   fi
   echo "$out"
 }
-bge=$(model bert bge-small ../shared/vocab/ggml-vocab-bert-bge.gguf)
-qwen=$(model qwen3 qwen3-embedding-0.6b ../shared/vocab/ggml-vocab-qwen2.5.gguf)
+bge=$(model bert bge-small "$shared/vocab/ggml-vocab-bert-bge.gguf")
+qwen=$(model qwen3 qwen3-embedding-0.6b "$shared/vocab/ggml-vocab-qwen2.5.gguf")
 
 texts() {  # n -> file with n single-line texts
   local f="$cache/embed-texts-$1-$chars.txt"
-  python3 - "$1" "$chars" > "$f" <<'PY'
+  python3 - "$1" "$chars" "$shared/data/scifact/corpus.jsonl" > "$f" <<'PY'
 import json, sys
 n, chars = int(sys.argv[1]), int(sys.argv[2])
-with open("../shared/data/scifact/corpus.jsonl") as f:
+with open(sys.argv[3]) as f:
     for i, line in zip(range(n), f):
         print(" ".join(json.loads(line)["text"].split())[:chars])
 PY

@@ -7,50 +7,26 @@
 #   THREADS P N REPS  (defaults 2 128 32 3)
 # Prints one table; the roofline share (decode tok/s × weight bytes per token ÷ measured read
 # bandwidth) is the figure that carries across machines.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${LOCALSEEK:-build/localseek}"
-[ -x "$bin" ] || bash scripts/build.sh release localseek >/dev/null
-cache="${BENCH_CACHE:-$HOME/.cache/localseek-bench}"
+source "$(dirname "$0")/lib.sh"
+bench_need_binary
 node_dir="${NODE_LLAMA_DIR:-/work/ref}"
 threads="${THREADS:-2}" p="${P:-128}" n="${N:-32}" reps="${REPS:-3}"
-vocab="${VOCAB:-../shared/vocab/ggml-vocab-deepseek-r1-qwen.gguf}"
-mkdir -p "$cache"
-
-f16="$cache/r1-qwen-1.5b-random-f16.gguf"
-if [ ! -f "$f16" ]; then
-  echo "generating $f16" >&2
-  "$bin" gen-model --arch qwen2 --shape r1-distill-qwen-1.5b --vocab "$vocab" --type F16 --seed 1 "$f16" 2>/dev/null
-fi
-for t in Q8_0 Q4_K_M; do
-  out="$cache/r1-qwen-1.5b-random-${t,,}.gguf"
-  if [ ! -f "$out" ]; then
-    echo "quantizing $out" >&2
-    "$bin" quantize "$f16" "$out" "$t" 2>/dev/null
-  fi
-done
+models=()
+for t in F16 Q8_0 Q4_K_M; do models+=("$(bench_r1_model "$t")"); done
 
 llama=""
 if [ -f "$node_dir/llamacpp-ref.mjs" ] && [ -d "$node_dir/node_modules/node-llama-cpp" ] && command -v node >/dev/null; then
   llama="$node_dir/llamacpp-ref.mjs"
-elif [ -d "$node_dir/node_modules/node-llama-cpp" ] && [ -f ../shared/tools/llamacpp-ref.mjs ]; then
-  cp ../shared/tools/llamacpp-ref.mjs "$node_dir/" && llama="$node_dir/llamacpp-ref.mjs"
+elif [ -d "$node_dir/node_modules/node-llama-cpp" ] && [ -f "$shared/tools/llamacpp-ref.mjs" ]; then
+  cp "$shared/tools/llamacpp-ref.mjs" "$node_dir/" && llama="$node_dir/llamacpp-ref.mjs"
 fi
 
-membw=$("$bin" bench --membw -t "$threads" --json)
-bw=$(echo "$membw" | python3 -c 'import json,sys; print(json.load(sys.stdin)["membw_gbps"])')
-python3 - "$membw" <<'PY'
-import json, sys
-j = json.loads(sys.argv[1])
-print("machine: %s, %d cores, %s; read bandwidth %.2f GB/s (1 thread), %.2f GB/s (%d threads)"
-      % (j["cpu"], j["cores"], j["features"], j["membw_1t_gbps"], j["membw_gbps"], j["threads"]))
-PY
+bench_machine_membw "$threads"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); pp$p / tg$n, $threads threads, $reps reps (median ± half-range)"
 
 rows=()
-for t in f16 q8_0 q4_k_m; do
-  m="$cache/r1-qwen-1.5b-random-$t.gguf"
-  ours=$("$bin" bench -m "$m" -p "$p" -n "$n" -t "$threads" -r "$reps" --bandwidth "$bw" --json)
+for m in "${models[@]}"; do
+  ours=$("$bin" bench -m "$m" -p "$p" -n "$n" -t "$threads" -r "$reps" --bandwidth "$membw_gbps" --json)
   ref='{}'
   if [ -n "$llama" ]; then
     ref=$(cd "$node_dir" && node "$llama" bench "$m" -p "$p" -n "$n" -t "$threads" 2>/dev/null || echo '{}')

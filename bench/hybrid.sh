@@ -8,27 +8,23 @@
 #   EMBED_MODEL  GGUF embedding model (default ../shared/models/tiny-bert-f16.gguf: random weights,
 #                128-d, so the figures are speed, not quality; pass a real bge/Qwen3 GGUF for both)
 #   VECTORS      f32 | f16 | int8 (default f32)   THREADS (default 2)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${LOCALSEEK:-build/localseek}"
-[ -x "$bin" ] || bash scripts/build.sh release localseek >/dev/null
-dataset="${DATASET:-../shared/data/scifact}"
-model="${EMBED_MODEL:-../shared/models/tiny-bert-f16.gguf}"
+source "$(dirname "$0")/lib.sh"
+bench_need_binary
+dataset="${DATASET:-$shared/data/scifact}"
+model="${EMBED_MODEL:-$shared/models/tiny-bert-f16.gguf}"
 vectors="${VECTORS:-f32}" threads="${THREADS:-2}"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+bench_work
+out="$work/runs.jsonl"
 for ann in 1000000 1000; do
   "$bin" eval retrieval --dataset "$dataset" --mode bm25,dense,hybrid --embedding-model "$model" \
     --threads "$threads" --vectors "$vectors" --top-k 10 --fetch-text --ann-threshold "$ann" --json |
     python3 -c 'import json,sys; j=json.load(sys.stdin); j["ann"]=int(sys.argv[1]); print(json.dumps(j))' "$ann" >>"$out"
 done
-python3 - "$out" "$dataset" "$threads" <<'PY'
-import json, os, platform, sys
+echo "$(bench_machine); threads $threads"
+python3 - "$out" "$dataset" <<'PY'
+import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
-load = open("/proc/loadavg").read().split()[:3]
 r0 = rows[0]
-print(f"machine: {cpu}, {os.cpu_count()} CPUs, load average {' '.join(load)}; threads {sys.argv[3]}")
 print(f"dataset: {sys.argv[2]} ({r0['documents']} documents, {r0['queries']} queries); "
       f"model {r0.get('embedding_model')}, {r0.get('vectors')} vectors; ingest+embed {r0['ingest_s']:.1f} s")
 print()

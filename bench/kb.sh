@@ -3,35 +3,31 @@
 # ingest throughput (documents/s, MB/s) through `localseek kb add`, and query latency p50/p99 for
 # interactive searches (top 10 with text) and evaluation-depth searches (top 1000 ids).
 # Prints a table. The machine is shared: the load average is printed with the figures.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN="${LOCALSEEK_BINARY:-build/localseek}"
-[ -x "$BIN" ] || bash scripts/build.sh release localseek >/dev/null
-SHARED="${LOCALSEEK_SHARED:-../shared}"
+source "$(dirname "$0")/lib.sh"
+bench_need_binary
 if [ -n "${1:-}" ]; then
   set_dir="$1"
 else
-  set_dir="$(ls -S "$SHARED"/data/*/corpus.jsonl | head -1 | xargs dirname)"
+  set_dir="$(ls -S "$shared"/data/*/corpus.jsonl | head -1 | xargs dirname)"
 fi
 corpus="$set_dir/corpus.jsonl"
 [ -f "$corpus" ] || { echo "bench/kb.sh: no corpus.jsonl in $set_dir" >&2; exit 2; }
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+bench_work
 
 docs=$(wc -l < "$corpus")
 bytes=$(stat -c %s "$corpus")
-"$BIN" kb create bench --data "$tmp/data" >/dev/null
+"$bin" kb create bench --data "$work/data" >/dev/null
 t0=$(date +%s.%N)
-if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o "$tmp/time" "$BIN" kb add bench "$corpus" --data "$tmp/data" --batch 1024 --json > "$tmp/add.json"; else echo "0 0" > "$tmp/time"; "$BIN" kb add bench "$corpus" --data "$tmp/data" --batch 1024 --json > "$tmp/add.json"; fi
+if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o "$work/time" "$bin" kb add bench "$corpus" --data "$work/data" --batch 1024 --json > "$work/add.json"; else echo "0 0" > "$work/time"; "$bin" kb add bench "$corpus" --data "$work/data" --batch 1024 --json > "$work/add.json"; fi
 t1=$(date +%s.%N)
-cpu=$(awk '{ print $1 + $2 }' "$tmp/time")
+cpu=$(awk '{ print $1 + $2 }' "$work/time")
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-chunks=$("$BIN" kb stats bench --json --data "$tmp/data" | python3 -c 'import json,sys; print(json.load(sys.stdin)["collections"]["bench"]["stats"]["chunks"])')
+chunks=$("$bin" kb stats bench --json --data "$work/data" | python3 -c 'import json,sys; print(json.load(sys.stdin)["collections"]["bench"]["stats"]["chunks"])')
 
 split_args=()
 [ -f "$set_dir/qrels/test.tsv" ] || split_args=(--split "$(basename "$(ls "$set_dir"/qrels/*.tsv | head -1)" .tsv)")
-top10=$("$BIN" eval retrieval --dataset "$set_dir" "${split_args[@]}" --top-k 10 --fetch-text --chunk-tokens 512 --chunk-overlap 64 --json)
-top1000=$("$BIN" eval retrieval --dataset "$set_dir" "${split_args[@]}" --json)
+top10=$("$bin" eval retrieval --dataset "$set_dir" "${split_args[@]}" --top-k 10 --fetch-text --chunk-tokens 512 --chunk-overlap 64 --json)
+top1000=$("$bin" eval retrieval --dataset "$set_dir" "${split_args[@]}" --json)
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
 printf '\nLocalSeek knowledge-base benchmark — %s (%s documents, %s MB), load average %s\n\n' \

@@ -4,30 +4,15 @@
 # The second turn repeats the first (a long system prompt, the question, the answer) and adds a
 # question, so with the cache only the new tokens are evaluated.
 #   LOCALSEEK  the binary (default build/localseek)
-#   MODEL      the GGUF (default: the R1-Distill-Qwen-1.5B-shaped Q4_K_M from bench/engine.sh's cache)
+#   MODEL      the GGUF (default: the R1-Distill-Qwen-1.5B-shaped Q4_K_M of bench/lib.sh, made once)
 #   THREADS    (default 2)   SYSTEM_WORDS  size of the system prompt in words (default 300)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${LOCALSEEK:-build/localseek}"
-model="${MODEL:-${BENCH_CACHE:-$HOME/.cache/localseek-bench}/r1-qwen-1.5b-random-q4_k_m.gguf}"
+source "$(dirname "$0")/lib.sh"
+bench_need_binary
+model="${MODEL:-$(bench_r1_model Q4_K_M)}"
 threads="${THREADS:-2}" words="${SYSTEM_WORDS:-300}"
-[ -x "$bin" ] || bash scripts/build.sh release localseek >/dev/null
-[ -f "$model" ] || { echo "no model at $model (run bench/engine.sh once, or set MODEL)" >&2; exit 1; }
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -f "$model" ] || { echo "no model at $model" >&2; exit 1; }
+bench_machine
 echo "model: $(basename "$model"), $threads threads, system prompt ~$words words"
-
-run_server() {  # $1: extra flags; prints the port, leaves the pid in $pid
-  local log; log=$(mktemp)
-  "$bin" serve -m "$model" -t "$threads" --ctx 4096 --port 0 --data "" $1 >"$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 600); do
-    port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$log")
-    [ -n "$port" ] && return 0
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "server did not start" >&2; exit 1
-}
 
 measure() {  # $1: label, $2: port
   python3 - "$1" "$2" "$words" <<'PY'
@@ -64,8 +49,8 @@ PY
 }
 
 for mode in "prefix cache on:" "prefix cache off:"; do
-  flags=""; [ "$mode" = "prefix cache off:" ] && flags="--no-prefix-cache"
-  run_server "$flags"
+  flags=(); [ "$mode" = "prefix cache off:" ] && flags=(--no-prefix-cache)
+  bench_serve -m "$model" -t "$threads" --ctx 4096 --data "" "${flags[@]}"
   measure "$mode" "$port" || true
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  bench_stop_server
 done

@@ -8,67 +8,27 @@
 #   LOCALSEEK    the binary (default: build/localseek, built when missing)
 #   BENCH_CACHE  where the model files live, reused when present (default ~/.cache/localseek-bench)
 #   THREADS PARALLEL CONCURRENCY PROMPT_TOKENS MAX_TOKENS  (defaults 2 16 1,4,16 70 32)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bin="${LOCALSEEK:-build/localseek}"
-[ -x "$bin" ] || bash scripts/build.sh release localseek >/dev/null
-cache="${BENCH_CACHE:-$HOME/.cache/localseek-bench}"
+source "$(dirname "$0")/lib.sh"
+bench_need_binary
 threads="${THREADS:-2}" parallel="${PARALLEL:-16}" concurrency="${CONCURRENCY:-1,4,16}"
 prompt_tokens="${PROMPT_TOKENS:-70}" max_tokens="${MAX_TOKENS:-32}"
-vocab="${VOCAB:-../shared/vocab/ggml-vocab-deepseek-r1-qwen.gguf}"
-template="${TEMPLATE:-../shared/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja}"
-mkdir -p "$cache"
-
-f16="$cache/r1-qwen-1.5b-random-f16.gguf"
-model="$cache/r1-qwen-1.5b-random-q4_k_m.gguf"
-if [ ! -f "$model" ]; then
-  if [ ! -f "$f16" ]; then
-    echo "generating $f16" >&2
-    "$bin" gen-model --arch qwen2 --shape r1-distill-qwen-1.5b --vocab "$vocab" --type F16 --seed 1 "$f16" 2>/dev/null
-  fi
-  echo "quantizing $model" >&2
-  "$bin" quantize "$f16" "$model" Q4_K_M 2>/dev/null
-fi
-
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+template="${TEMPLATE:-$shared/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja}"
+model=$(bench_r1_model Q4_K_M)
 
 # --ctx 4096: the model's 128k context would reserve GBs of KV cache for nothing.
-"$bin" serve -m "$model" --chat-template "$template" -t "$threads" --ctx 4096 --parallel "$parallel" \
-  --queue-max 256 --port 0 --data "$work/kb" --no-sync-scheduler >"$work/out" 2>"$work/err" &
-server_pid=$!
-port=""
-for _ in $(seq 600); do  # the 1 GB model loads in seconds; allow a slow, busy machine a minute
-  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/out" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "serve exited:" >&2; cat "$work/err" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "serve did not start listening" >&2; cat "$work/err" >&2; exit 1; }
-grep -h "lowered to\|warn" "$work/err" >&2 || true
+bench_work
+bench_serve -m "$model" --chat-template "$template" -t "$threads" --ctx 4096 --parallel "$parallel" \
+  --queue-max 256 --data "$work/kb" --no-sync-scheduler
+grep -h "lowered to\|warn" "$work/serve.err" >&2 || true
 
-membw=$("$bin" bench --membw -t "$threads" --json)
-python3 - "$membw" <<'PY'
-import json, sys
-j = json.loads(sys.argv[1])
-print("machine: %s, %d cores, %s; read bandwidth %.2f GB/s (1 thread), %.2f GB/s (%d threads)"
-      % (j["cpu"], j["cores"], j["features"], j["membw_1t_gbps"], j["membw_gbps"], j["threads"]))
-PY
+bench_machine_membw "$threads"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); serve -t $threads --parallel $parallel; $(basename "$model")"
 
 status=0
 report=$("$bin" bench-serve --url "http://127.0.0.1:$port" -c "$concurrency" --prompt-tokens "$prompt_tokens" \
   --max-tokens "$max_tokens" --json) || status=$?
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ -n "$report" ] || { echo "bench-serve failed" >&2; cat "$work/err" >&2; exit 1; }
+[ -n "$report" ] || { echo "bench-serve failed" >&2; cat "$work/serve.err" >&2; exit 1; }
 
 python3 - "$report" <<'PY'
 import json, sys
