@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "kernels/activation_rows.h"
+
 namespace ls::model {
 
 void rms_norm(const float* x, const float* w, int64_t n, float eps, float* out) {
@@ -21,10 +23,7 @@ void add_inplace(float* x, const float* b, int64_t n) {
 }
 
 void swiglu(const float* gate, const float* up, int64_t n, float* out) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = gate[i];
-    out[i] = g / (1.0f + std::exp(-g)) * up[i];
-  }
+  kernels::activation_rows().swiglu(n, gate, up, out);
 }
 
 }  // namespace ls::model

@@ -12,7 +12,7 @@ void rms_norm(const float* x, const float* w, int64_t n, float eps, float* out);
 // x[i] += b[i]
 void add_inplace(float* x, const float* b, int64_t n);
 
-// out[i] = silu(gate[i]) * up[i]
+// out[i] = silu(gate[i]) * up[i], with ggml's vector expf (kernels/activation_rows.h)
 void swiglu(const float* gate, const float* up, int64_t n, float* out);
 
 }  // namespace ls::model
