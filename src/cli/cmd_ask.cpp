@@ -108,11 +108,7 @@ int run(const AskFlags& f, const CLI::App& sub) {
   chat::ReasoningParser parser(tail.ends_with("<think>"));
   rag::CitationFilter filter(prepared->passages.size());
   runtime::Generator gen(s.context(), s.tokenizer(), s.eog_ids());
-  runtime::GenerateOptions opts;
-  opts.max_tokens = f.n_predict;
-  opts.sampling = f.sampling.params(sub);
-  opts.stop = f.sampling.stop;
-  opts.stop_at_eog = !f.sampling.ignore_eos;
+  const runtime::GenerateOptions opts = f.sampling.generate_options(sub, f.n_predict);
   ReasoningPrinter printer(!f.json && isatty(STDOUT_FILENO) != 0);
   std::string answer, reasoning;
   auto emit = [&](const chat::ReasoningDelta& d) {

@@ -52,11 +52,7 @@ int run(const ChatFlags& f, const CLI::App& sub) {
   const bool interactive = isatty(STDIN_FILENO) != 0;
   ReasoningPrinter out(isatty(STDOUT_FILENO) != 0);
   runtime::Generator gen(s.context(), s.tokenizer(), s.eog_ids());
-  runtime::GenerateOptions opts;
-  opts.max_tokens = f.n_predict;
-  opts.sampling = f.sampling.params(sub);
-  opts.stop = f.sampling.stop;
-  opts.stop_at_eog = !f.sampling.ignore_eos;
+  const runtime::GenerateOptions opts = f.sampling.generate_options(sub, f.n_predict);
 
   nlohmann::ordered_json messages = nlohmann::ordered_json::array();
   if (!f.system.empty()) messages.push_back({{"role", "system"}, {"content", f.system}});

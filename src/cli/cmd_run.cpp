@@ -47,11 +47,7 @@ int run(const RunFlags& f, const CLI::App& sub) {
   }
   if (!prompt.ok()) return report_error(prompt.error().message);
 
-  runtime::GenerateOptions opts;
-  opts.max_tokens = f.n_predict;
-  opts.sampling = f.sampling.params(sub);
-  opts.stop = f.sampling.stop;
-  opts.stop_at_eog = !f.sampling.ignore_eos;
+  const runtime::GenerateOptions opts = f.sampling.generate_options(sub, f.n_predict);
   runtime::Generator gen(s.context(), s.tokenizer(), s.eog_ids());
   auto stream = [&](std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/isa_flag.h"
+#include "runtime/generator.h"
 #include "runtime/sampler.h"
 #include "runtime/session.h"
 
@@ -73,6 +74,17 @@ struct SamplingFlags {
     out.has_seed = sub.count("--seed") > 0;
     out.seed = seed;
     return out;
+  }
+
+  // What a generating command (run, chat, ask) hands the Generator: these flags, at most
+  // `max_tokens` tokens (-1: until the context is full).
+  runtime::GenerateOptions generate_options(const CLI::App& sub, int max_tokens) const {
+    runtime::GenerateOptions o;
+    o.max_tokens = max_tokens;
+    o.sampling = params(sub);
+    o.stop = stop;
+    o.stop_at_eog = !ignore_eos;
+    return o;
   }
 };
 
