@@ -31,6 +31,14 @@ bool operator==(const Array& a, const Array& b) {
   return a.element_type == b.element_type && a.items == b.items;
 }
 
+namespace {
+
+// The alternatives of Value that are numbers (bool is not: GGUF keeps it a type of its own).
+template <class T>
+constexpr bool kIsNumber = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
+
+}  // namespace
+
 bool Value::is_integer() const {
   return std::visit(
       [](const auto& x) {
@@ -48,7 +56,7 @@ std::optional<int64_t> Value::to_int() const {
   return std::visit(
       [](const auto& x) -> std::optional<int64_t> {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string> || std::is_same_v<T, Array>) {
+        if constexpr (!kIsNumber<T>) {
           return std::nullopt;
         } else if constexpr (std::is_floating_point_v<T>) {
           // Only exactly integral floats convert; 2^63 itself does not fit.
@@ -76,7 +84,7 @@ std::optional<double> Value::to_double() const {
   return std::visit(
       [](const auto& x) -> std::optional<double> {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string> || std::is_same_v<T, Array>) {
+        if constexpr (!kIsNumber<T>) {
           return std::nullopt;
         } else {
           return static_cast<double>(x);
