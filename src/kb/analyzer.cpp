@@ -9,6 +9,7 @@
 #include <array>
 #include <memory>
 
+#include "kb/enum_names.h"
 #include "util/utf8.h"
 
 namespace ls::kb {
@@ -277,25 +278,18 @@ std::vector<std::string> drop_question_terms(std::vector<std::string> terms) {
   return kept.empty() ? terms : kept;
 }
 
-Result<CjkMode> parse_cjk_mode(std::string_view s) {
-  if (s == "unibi") return CjkMode::kUniBi;
-  if (s == "bi") return CjkMode::kBigram;
-  if (s == "uni") return CjkMode::kUnigram;
-  if (s == "icu") return CjkMode::kIcuWords;
-  if (s == "unibi+icu") return CjkMode::kUniBiIcu;
-  return Error::invalid("unknown CJK tokenisation '" + std::string(s) + "' (expected unibi, bi, uni, icu or unibi+icu)");
-}
+namespace {
 
-const char* cjk_mode_name(CjkMode m) {
-  switch (m) {
-    case CjkMode::kUniBi: return "unibi";
-    case CjkMode::kBigram: return "bi";
-    case CjkMode::kUnigram: return "uni";
-    case CjkMode::kIcuWords: return "icu";
-    case CjkMode::kUniBiIcu: return "unibi+icu";
-  }
-  return "unibi";
-}
+constexpr EnumName<CjkMode> kCjkModes[] = {{CjkMode::kUniBi, "unibi"},
+                                           {CjkMode::kBigram, "bi"},
+                                           {CjkMode::kUnigram, "uni"},
+                                           {CjkMode::kIcuWords, "icu"},
+                                           {CjkMode::kUniBiIcu, "unibi+icu"}};
+
+}  // namespace
+
+Result<CjkMode> parse_cjk_mode(std::string_view s) { return parse_name(kCjkModes, s, "CJK tokenisation"); }
+const char* cjk_mode_name(CjkMode m) { return name_of(kCjkModes, m); }
 
 Result<AnalyzerOptions> AnalyzerOptions::parse(const std::vector<std::string>& args) {
   AnalyzerOptions o;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "kb/charset.h"
+#include "kb/enum_names.h"
 #include "util/strings.h"
 
 namespace ls::kb {
@@ -19,6 +20,12 @@ constexpr Ext kExtensions[] = {
     {".pdf", Format::kPdf},    {".jsonl", Format::kJsonl},    {".ndjson", Format::kJsonl},
 };
 
+constexpr EnumName<Format> kFormatNames[] = {{Format::kText, "text"},
+                                            {Format::kMarkdown, "markdown"},
+                                            {Format::kHtml, "html"},
+                                            {Format::kPdf, "pdf"},
+                                            {Format::kJsonl, "jsonl"}};
+
 std::string stem_of(const std::string& name) {
   std::filesystem::path p(name);
   std::string s = p.stem().string();
@@ -27,22 +34,9 @@ std::string stem_of(const std::string& name) {
 
 }  // namespace
 
-const char* format_name(Format f) {
-  switch (f) {
-    case Format::kText: return "text";
-    case Format::kMarkdown: return "markdown";
-    case Format::kHtml: return "html";
-    case Format::kPdf: return "pdf";
-    case Format::kJsonl: return "jsonl";
-  }
-  return "text";
-}
+const char* format_name(Format f) { return name_of(kFormatNames, f); }
 
-Result<Format> parse_format_name(std::string_view name) {
-  for (Format f : {Format::kText, Format::kMarkdown, Format::kHtml, Format::kPdf, Format::kJsonl})
-    if (name == format_name(f)) return f;
-  return Error::invalid("unknown format '" + std::string(name) + "' (expected text, markdown, html, pdf, jsonl)");
-}
+Result<Format> parse_format_name(std::string_view name) { return parse_name(kFormatNames, name, "format"); }
 
 Result<Format> format_for_path(const std::string& path) {
   std::string ext = to_lower_ascii(std::filesystem::path(path).extension().string());

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kb/enum_names.h"
+
 namespace ls::kb {
 
 std::string CollectionConfig::to_json() const {
@@ -52,27 +54,20 @@ Status CollectionConfig::validate() const {
   return {};
 }
 
-Result<SearchMode> parse_search_mode(const std::string& name) {
-  if (name == "bm25") return SearchMode::kBm25;
-  if (name == "dense") return SearchMode::kDense;
-  if (name == "hybrid") return SearchMode::kHybrid;
-  return Error::invalid("unknown search mode '" + name + "' (bm25, dense, hybrid)");
-}
+namespace {
 
-const char* search_mode_name(SearchMode m) {
-  switch (m) {
-    case SearchMode::kDense: return "dense";
-    case SearchMode::kHybrid: return "hybrid";
-    default: return "bm25";
-  }
-}
+constexpr EnumName<SearchMode> kSearchModes[] = {
+    {SearchMode::kBm25, "bm25"}, {SearchMode::kDense, "dense"}, {SearchMode::kHybrid, "hybrid"}};
+constexpr EnumName<FusionMethod> kFusionMethods[] = {{FusionMethod::kRrf, "rrf"}, {FusionMethod::kWeighted, "weighted"}};
+
+}  // namespace
+
+Result<SearchMode> parse_search_mode(const std::string& name) { return parse_name(kSearchModes, name, "search mode"); }
+const char* search_mode_name(SearchMode m) { return name_of(kSearchModes, m); }
 
 Result<FusionMethod> parse_fusion_method(const std::string& name) {
-  if (name == "rrf") return FusionMethod::kRrf;
-  if (name == "weighted") return FusionMethod::kWeighted;
-  return Error::invalid("unknown fusion method '" + name + "' (rrf, weighted)");
+  return parse_name(kFusionMethods, name, "fusion method");
 }
-
-const char* fusion_method_name(FusionMethod m) { return m == FusionMethod::kWeighted ? "weighted" : "rrf"; }
+const char* fusion_method_name(FusionMethod m) { return name_of(kFusionMethods, m); }
 
 }  // namespace ls::kb

@@ -4,25 +4,25 @@
 #include <cmath>
 #include <cstring>
 
+#include "kb/enum_names.h"
 #include "kb/vector_dot.h"
 #include "kernels/fp16.h"
 
 namespace ls::kb {
 
-Result<VectorEncoding> parse_vector_encoding(const std::string& name) {
-  if (name == "f32") return VectorEncoding::kF32;
-  if (name == "f16") return VectorEncoding::kF16;
-  if (name == "int8" || name == "i8") return VectorEncoding::kI8;
-  return Error::invalid("unknown vector encoding '" + name + "' (f32, f16, int8)");
-}
+namespace {
 
-const char* vector_encoding_name(VectorEncoding e) {
-  switch (e) {
-    case VectorEncoding::kF16: return "f16";
-    case VectorEncoding::kI8: return "int8";
-    default: return "f32";
-  }
+constexpr EnumName<VectorEncoding> kEncodings[] = {{VectorEncoding::kF32, "f32"},
+                                                   {VectorEncoding::kF16, "f16"},
+                                                   {VectorEncoding::kI8, "int8"},
+                                                   {VectorEncoding::kI8, "i8"}};
+
+}  // namespace
+
+Result<VectorEncoding> parse_vector_encoding(const std::string& name) {
+  return parse_name(kEncodings, name, "vector encoding");
 }
+const char* vector_encoding_name(VectorEncoding e) { return name_of(kEncodings, e); }
 
 size_t encoded_vector_bytes(VectorEncoding e, int dim) {
   const size_t d = static_cast<size_t>(dim);
