@@ -3,7 +3,9 @@
 //  - decode (matrix x vector) GB/s of weights streamed, per type, ISA and thread count,
 //  - prefill GFLOP/s for 128 tokens.
 // Usage: kernels_bench [--types q4_K,q8_0,...] [--n-in 1536] [--n-out 8960] [--tokens 128]
-//                      [--no-prefill] [--threads 2]
+//                      [--no-prefill] [--threads 2] [--hot]
+// --hot: decode on one copy of W that stays in cache (pick --n-out so that W fits L2): the kernel's
+// own throughput, what it could stream at most, independent of the memory and of other load.
 #include <emmintrin.h>
 
 #include <algorithm>
@@ -104,6 +106,7 @@ int main(int argc, char** argv) {
   int64_t n_in = 1536, n_out = 8960, n_tokens = 128;
   int max_threads = 2;
   bool prefill = true;
+  bool hot = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -113,8 +116,9 @@ int main(int argc, char** argv) {
     else if (a == "--tokens") n_tokens = std::atoll(next().c_str());
     else if (a == "--threads") max_threads = std::atoi(next().c_str());
     else if (a == "--no-prefill") prefill = false;
+    else if (a == "--hot") hot = true;
     else {
-      std::fprintf(stderr, "usage: kernels_bench [--types a,b] [--n-in N] [--n-out N] [--tokens N] [--threads N] [--no-prefill]\n");
+      std::fprintf(stderr, "usage: kernels_bench [--types a,b] [--n-in N] [--n-out N] [--tokens N] [--threads N] [--no-prefill] [--hot]\n");
       return 2;
     }
   }
@@ -163,7 +167,7 @@ int main(int argc, char** argv) {
     }
     for (int64_t r = 64; r < n_out; ++r) std::memcpy(p.w.data() + r * rs, p.w.data() + (r % 64) * rs, rs);
     p.m = ls::kernels::WeightMatrix{type, p.w.data(), n_in, n_out, rs, nullptr};
-    const size_t n_copies = decode ? std::max<size_t>(2, (size_t{1} << 30) / p.w.size()) : 0;
+    const size_t n_copies = !decode ? 0 : hot ? 1 : std::max<size_t>(2, (size_t{1} << 30) / p.w.size());
     for (size_t c = 0; c < n_copies; ++c) p.copies.push_back(p.w);
     return p;
   };
@@ -183,7 +187,7 @@ int main(int argc, char** argv) {
               m.data = p.copies[next++ % p.copies.size()].data();
               (void)ls::kernels::matmul(m, x.data(), 1, y.data(), scratch, pools[t - 1].get(), opt);
             },
-            3 * static_cast<int>(p.copies.size()), 0.3);
+            hot ? 200 : 3 * static_cast<int>(p.copies.size()), 0.3);
         std::printf("   %5.1f / %4.1f", bytes / tm.best / 1e9, bytes / tm.mean / 1e9);
       }
     }
