@@ -2,6 +2,7 @@
 // prefill and decode tokens/s like llama-bench, and decode's share of the memory-bandwidth roofline.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -67,7 +68,7 @@ int run(const BenchFlags& f) {
     } else {
       std::printf("cpu      %s (%d cores; %s)\n", cpu_model().c_str(), model::available_cpus(),
                   cpu_features().summary().c_str());
-      std::printf("membw    %.2f GB/s with 1 thread, %.2f GB/s with %d threads (read, %d MiB, best of 5)\n",
+      std::printf("membw    %.2f GB/s with 1 thread, %.2f GB/s with %d threads (prefetched read, %d MiB, best of 8)\n",
                   bw1 / 1e9, bwn / 1e9, threads, f.membw_mib);
     }
     return 0;
@@ -77,6 +78,13 @@ int run(const BenchFlags& f) {
   o.threads = threads;
   auto r = tools::run_bench(o);
   if (!r.ok()) return report_error(r.error().message);
+  if (bw1 > 0) {
+    // Measured again after the runs, keeping the best: the bound is what the machine gave at its
+    // best around the decode, not what a moment of other load left for the first measurement.
+    auto again = tools::read_bandwidth(threads, static_cast<size_t>(f.membw_mib) << 20);
+    if (again.ok()) bwn = std::max(bwn, *again);
+    j["membw_gbps"] = bwn / 1e9;
+  }
   const double roofline = r->tg_tps.median * static_cast<double>(r->bytes_per_token) / bwn;
   j["model"] = o.model;
   j["size_bytes"] = r->file_bytes;
