@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "chat/reasoning_parser.h"
+#include "cli/chat_answerer.h"
 #include "cli/command.h"
 #include "cli/embedding_flags.h"
 #include "cli/model_flags.h"
@@ -22,9 +23,7 @@
 #include "rag/citation_filter.h"
 #include "rag/rag_pipeline.h"
 #include "rag/web_retriever.h"
-#include "runtime/generator.h"
 #include "runtime/session.h"
-#include "util/strings.h"
 
 namespace ls::cli {
 namespace {
@@ -83,6 +82,7 @@ int run(const AskFlags& f, const CLI::App& sub) {
     auto ids = tokenizer.tokenize(t, tok::TokenizeOptions{.add_special = false, .parse_special = false});
     return ids.ok() ? static_cast<int>(ids->size()) : 0;
   };
+  ChatAnswerer answerer(s);
   rag::RagPipeline pipeline(kb.get(), web, count);
   if (embedder) pipeline.set_embedder(embedder.get());  // also without --kb: web passages ranked densely too
   rag::RagOptions o;
@@ -99,32 +99,20 @@ int run(const AskFlags& f, const CLI::App& sub) {
   for (const auto& w : prepared->warnings) warnings.push_back(w);
   for (const auto& w : warnings) std::fprintf(stderr, "localseek: warning: %s\n", w.c_str());
 
-  nlohmann::ordered_json messages = nlohmann::ordered_json::array();
-  for (const auto& m : prepared->messages) messages.push_back({{"role", m.role}, {"content", m.content}});
-  std::string rendered;
-  auto prompt = s.chat_prompt(messages, &rendered);
-  if (!prompt.ok()) return report_error(prompt.error().message);
-  const std::string_view tail = trim(rendered);
-  chat::ReasoningParser parser(tail.ends_with("<think>"));
   rag::CitationFilter filter(prepared->passages.size());
-  runtime::Generator gen(s.context(), s.tokenizer(), s.eog_ids());
-  const runtime::GenerateOptions opts = f.sampling.generate_options(sub, f.n_predict);
+  AnswerOptions ao;
+  ao.generate = f.sampling.generate_options(sub, f.n_predict);
   ReasoningPrinter printer(!f.json && isatty(STDOUT_FILENO) != 0);
-  std::string answer, reasoning;
-  auto emit = [&](const chat::ReasoningDelta& d) {
-    reasoning += d.reasoning;
+  std::string answer;
+  auto run = answerer.answer(prepared->messages, ao, [&](const chat::ReasoningDelta& d) {
     const std::string content = filter.push(d.content);
     answer += content;
     if (f.json) return;
     printer.reasoning(d.reasoning);
     printer.content(content);
-  };
-  auto res = gen.generate(*prompt, opts, [&](std::string_view t) {
-    emit(parser.feed(t));
-    return true;
   });
-  if (!res.ok()) return report_error(res.error().message);
-  emit(parser.finish());
+  if (!run.ok()) return report_error(run.error().message);
+  const std::string& reasoning = run->out.reasoning;
   const std::string rest = filter.flush();
   answer += rest;
   if (!f.json) {

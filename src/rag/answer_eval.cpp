@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "kb/knowledge_base.h"
+#include "rag/answer_metrics.h"
 #include "rag/grounded_prompt.h"
+#include "util/strings.h"
 
 namespace ls::rag {
 namespace {
@@ -63,6 +65,37 @@ Result<std::vector<Question>> load_questions(const std::string& dir, size_t limi
   }
   if (out.empty()) return Error::invalid(dir + ": no question has an answer");
   return out;
+}
+
+// The question asked as a real grounded answer asks it (same instruction, numbered fenced
+// passages), answered by the model, scored in the question's language.
+Result<ScoredAnswer> answer_one(const AnswerGenerator& generate, const Question& q, const std::vector<Passage>& passages) {
+  const Language language = detect_language(q.text);
+  auto generated = generate(grounded_messages({{"user", q.text}}, passages, language));
+  if (!generated.ok()) return generated.error().with_context("question " + q.id);
+  ScoredAnswer s;
+  s.id = q.id;
+  s.answer = std::move(generated->answer);
+  const AnswerScore score = score_answer(s.answer, q.answers, language);
+  s.exact_match = score.exact_match;
+  s.f1 = score.f1;
+  s.reasoning_closed = generated->reasoning_closed;
+  s.reasoning_chars = generated->reasoning.size();
+  s.prompt_tokens = generated->prompt_tokens;
+  s.completion_tokens = generated->completion_tokens;
+  return s;
+}
+
+// Sums into the cell (turned into means once every question is in).
+void add_answer(AnswerEvalCell& cell, ScoredAnswer s) {
+  cell.exact_match += s.exact_match;
+  cell.f1 += s.f1;
+  cell.mean_completion_tokens += s.completion_tokens;
+  if (trim(s.answer).empty()) {
+    ++cell.empty_answers;
+    if (!s.reasoning_closed) ++cell.unfinished_reasoning;
+  }
+  cell.answers.push_back(std::move(s));
 }
 
 }  // namespace
@@ -149,6 +182,7 @@ Result<AnswerEvalResult> evaluate_answer_recall(const AnswerEvalOptions& o) {
       if (mode == RetrievalMode::kHybrid && !o.embedder) cell.note = "no embedding model: bm25 only";
       int64_t hits = 0;
       double passages = 0, tokens = 0;
+      const auto t_gen = Clock::now();
       for (size_t q = 0; q < questions.size(); ++q) {
         PackOptions po;
         po.budget_tokens = budget;
@@ -161,11 +195,23 @@ Result<AnswerEvalResult> evaluate_answer_recall(const AnswerEvalOptions& o) {
         hits += hit;
         passages += static_cast<double>(packed.passages.size());
         tokens += packed.tokens;
+        if (o.generate) {
+          LS_ASSIGN_OR_RETURN(ScoredAnswer scored, answer_one(o.generate, questions[q], packed.passages));
+          add_answer(cell, std::move(scored));
+          if (o.progress) o.progress(retrieval_mode_name(mode), budget, q + 1, questions.size());
+        }
       }
       const double n = static_cast<double>(questions.size());
       cell.answer_in_context = static_cast<double>(hits) / n;
       cell.mean_passages = passages / n;
       cell.mean_tokens = tokens / n;
+      if (o.generate) {
+        cell.generated = true;
+        cell.exact_match /= n;
+        cell.f1 /= n;
+        cell.mean_completion_tokens /= n;
+        cell.generate_s = since(t_gen);
+      }
       result.cells.push_back(cell);
     }
   }
