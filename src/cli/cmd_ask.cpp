@@ -40,7 +40,25 @@ struct AskFlags {
   std::string mode = "bm25";
   std::string embedding_model;  // dense/hybrid over the knowledge base, dense ranking of web chunks
   bool json = false;
+  bool rewrite_query = false;  // ask the model for the search query first
 };
+
+// The chat model as the pipeline's query rewriter: greedy, a few tokens, reasoning skipped, a deadline.
+rag::QueryModel query_model(ChatAnswerer& answerer) {
+  return [&answerer](const std::vector<rag::Message>& messages) -> Result<std::string> {
+    AnswerOptions o;
+    o.generate.max_tokens = rag::kRewriteMaxTokens;
+    o.generate.sampling = runtime::SamplingParams::greedy();
+    o.skip_reasoning = true;
+    o.deadline_s = rag::kRewriteTimeoutSeconds;
+    LS_ASSIGN_OR_RETURN(AnswerRun run, answerer.answer(messages, o));
+    if (run.timed_out) return Error::limit("timed out after " + std::to_string(static_cast<int>(o.deadline_s)) + " s");
+    // A line that has not ended within the limit is cut mid-way (or is no query at all).
+    if (run.out.completion_tokens >= o.generate.max_tokens)
+      return Error::invalid("the model's query did not end within " + std::to_string(o.generate.max_tokens) + " tokens");
+    return std::move(run.out.answer);
+  };
+}
 
 int run(const AskFlags& f, const CLI::App& sub) {
   auto session = runtime::Session::open(f.model.session_options());
@@ -85,12 +103,14 @@ int run(const AskFlags& f, const CLI::App& sub) {
   ChatAnswerer answerer(s);
   rag::RagPipeline pipeline(kb.get(), web, count);
   if (embedder) pipeline.set_embedder(embedder.get());  // also without --kb: web passages ranked densely too
+  pipeline.set_query_model(query_model(answerer));
   rag::RagOptions o;
   o.collections = f.collections;
   o.top_k = f.kb_top_k;
   o.mode = *mode;
   o.web = f.web;
   o.web_max_results = f.max_results;
+  o.rewrite_query = f.rewrite_query;
   // Half the context for sources unless told: R1 reasons at length before it answers.
   const int n_ctx = s.context().n_ctx();
   o.pack.budget_tokens = f.budget > 0 ? f.budget : std::max(256, n_ctx / 2 - 256);
@@ -98,6 +118,7 @@ int run(const AskFlags& f, const CLI::App& sub) {
   if (!prepared.ok()) return report_error(prepared.error().message, prepared.error().kind == ErrorKind::kInvalidInput ? 2 : 1);
   for (const auto& w : prepared->warnings) warnings.push_back(w);
   for (const auto& w : warnings) std::fprintf(stderr, "localseek: warning: %s\n", w.c_str());
+  if (prepared->query_rewritten && !f.json) std::fprintf(stderr, "localseek: searched for: %s\n", prepared->query.c_str());
 
   rag::CitationFilter filter(prepared->passages.size());
   AnswerOptions ao;
@@ -129,7 +150,8 @@ int run(const AskFlags& f, const CLI::App& sub) {
     cites.push_back({{"n", c.n}, {"title", c.title}, {"url_or_source", c.url_or_source}, {"collection", c.collection},
                      {"chunk_id", c.chunk_id}, {"snippet", c.snippet}});
   nlohmann::json out = {{"answer", answer}, {"reasoning_content", reasoning}, {"citations", cites},
-                        {"warnings", warnings}, {"query", prepared->query}, {"context_tokens", prepared->context_tokens}};
+                        {"warnings", warnings}, {"query", prepared->query}, {"query_rewritten", prepared->query_rewritten},
+                        {"context_tokens", prepared->context_tokens}};
   std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   return 0;
 }
@@ -150,6 +172,9 @@ const Registrar kAsk{{"ask", "Answer one question grounded in the knowledge base
                                        "web passages")
                             ->check(CLI::ExistingFile);
                         sub.add_flag("--web", f->web, "Search the web as well");
+                        sub.add_flag("--rewrite-query", f->rewrite_query,
+                                     "Let the model write the search query first (a few greedy tokens, reasoning "
+                                     "skipped); an unusable one falls back to the question with a warning");
                         f->search.add(sub, "--allow-host");
                         sub.add_option("--max-results", f->max_results, "Web results fetched (default 5)")
                             ->check(CLI::Range(1, 20));

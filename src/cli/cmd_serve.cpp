@@ -41,6 +41,7 @@ struct ServeFlags {
   std::string reasoning_format = "deepseek";
   // Grounded answers (server/grounding.h).
   std::vector<std::string> rag_aliases;
+  bool rag_query_rewrite = false;
   WebSearchFlags search;
   std::string embedding_model, rerank_model;  // /v1/embeddings, /v1/rerank
 };
@@ -59,6 +60,7 @@ Result<std::shared_ptr<server::Grounding>> make_grounding(const ServeFlags& f, s
     LS_ASSIGN_OR_RETURN(g.web, f.search.config());
   }
   g.fetch.allow_hosts = f.search.allow_hosts;
+  g.query_rewrite = f.rag_query_rewrite;
   return server::Grounding::create(std::move(g), metrics);
 }
 
@@ -256,6 +258,9 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
   sub.add_option("--rag-alias", f->rag_aliases,
                  "Model alias answering from the knowledge base and/or the web: NAME=COLL[,COLL][+web] "
                  "(repeatable; listed in /v1/models)");
+  sub.add_flag("--rag-query-rewrite", f->rag_query_rewrite,
+               "Grounded requests let the model write the search query from the conversation first (a request's "
+               "localseek.query_rewrite overrides)");
   f->search.add(sub, "--web-allow-host");
   return [f] { return run_serve(*f); };
 }}};

@@ -121,9 +121,15 @@ Result<RagResult> RagPipeline::retrieve(const std::string& query, const RagOptio
 }
 
 Result<RagResult> RagPipeline::prepare(const std::vector<Message>& messages, const RagOptions& o) const {
-  const std::string query = search_query(messages);
-  if (query.empty()) return Error::invalid("messages: no user turn to answer");
-  LS_ASSIGN_OR_RETURN(RagResult r, retrieve(query, o));
+  QueryChoice q = choose_query(messages, o.rewrite_query && query_model_ ? &query_model_ : nullptr);
+  if (q.query.empty()) return Error::invalid("messages: no user turn to answer");
+  LS_ASSIGN_OR_RETURN(RagResult r, retrieve(q.query, o));
+  r.query_rewritten = q.rewritten;
+  r.timings.rewrite_s = q.seconds;
+  if (o.rewrite_query && !query_model_)
+    r.warnings.insert(r.warnings.begin(), "query rewrite was asked for but no chat model is available to rewrite it; "
+                                          "searched with the query from the conversation");
+  if (!q.warning.empty()) r.warnings.insert(r.warnings.begin(), q.warning);
   // The user's language is that of the last turn, not of the (possibly longer) query.
   for (auto it = messages.rbegin(); it != messages.rend(); ++it)
     if (it->role == "user") {

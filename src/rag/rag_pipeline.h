@@ -17,6 +17,7 @@
 #include "rag/context_packer.h"
 #include "rag/conversation.h"
 #include "rag/passage.h"
+#include "rag/query_rewrite.h"
 #include "rag/web_retriever.h"
 #include "util/error.h"
 
@@ -32,6 +33,7 @@ struct RagOptions {
   RetrievalMode mode = RetrievalMode::kBm25;
   bool web = false;
   int web_max_results = 5;
+  bool rewrite_query = false;    // ask the chat model (set_query_model) for the search query
   PackOptions pack;
 };
 
@@ -45,11 +47,12 @@ struct Citation {
 };
 
 struct RagTimings {
-  double retrieve_s = 0, search_s = 0, fetch_s = 0, rerank_s = 0;
+  double rewrite_s = 0, retrieve_s = 0, search_s = 0, fetch_s = 0, rerank_s = 0;
 };
 
 struct RagResult {
-  std::string query;
+  std::string query;               // what was searched for
+  bool query_rewritten = false;    // by the model (RagOptions::rewrite_query); else the heuristic's
   Language language = Language::kEnglish;
   std::vector<Message> messages;   // the grounded conversation to render and generate from
   std::vector<Passage> passages;   // packed, citation n = index + 1
@@ -70,6 +73,8 @@ class RagPipeline {
 
   // The embedding model used to rank web chunks (default: the knowledge base's).
   void set_embedder(kb::Embedder* e) { embedder_ = e; }
+  // The chat model that rewrites the search query when a request asks for it (rag/query_rewrite.h).
+  void set_query_model(QueryModel m) { query_model_ = std::move(m); }
 
   // Errors only for bad requests (unknown collection, no user turn, bad top_k); everything that
   // fails on the way (web search, pages) becomes a warning.
@@ -83,6 +88,7 @@ class RagPipeline {
   std::shared_ptr<WebRetriever> web_;
   TokenCounter count_;
   kb::Embedder* embedder_ = nullptr;
+  QueryModel query_model_;
 };
 
 // A citation per packed passage (snippet: the passage's first ~200 characters).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "server/backend_query_model.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -55,10 +56,12 @@ Grounding::Grounding(GroundingConfig config, MetricsRegistry& m)
       search_errors_(m.counter("localseek_rag_web_search_errors_total", "Web searches that failed", {"provider"})),
       cache_hits_(m.counter("localseek_rag_cache_hits_total", "Web cache hits (search answers and pages)", {"kind"})),
       stage_seconds_(m.histogram("localseek_rag_stage_seconds",
-                                 "Time per RAG stage (retrieve, search, fetch, rerank); prefill and generation "
+                                 "Time per RAG stage (rewrite, retrieve, search, fetch, rerank); prefill and generation "
                                  "are localseek_time_to_first_token_seconds and the request latency",
                                  kSecondsBuckets, {"stage"})),
-      requests_(m.counter("localseek_rag_requests_total", "Grounded chat requests", {"via"})) {}
+      requests_(m.counter("localseek_rag_requests_total", "Grounded chat requests", {"via"})),
+      rewrites_(m.counter("localseek_rag_query_rewrites_total",
+                          "Search queries the model was asked to rewrite, by whether its query was used", {"outcome"})) {}
 
 Result<std::shared_ptr<Grounding>> Grounding::create(GroundingConfig config, MetricsRegistry& metrics) {
   std::shared_ptr<Grounding> g(new Grounding(std::move(config), metrics));
@@ -97,6 +100,10 @@ ApiResult<rag::RagOptions> Grounding::options_from(const json& ext, rag::RagOpti
       o.mode = *mode;
     }
   }
+  if (auto q = ext.find("query_rewrite"); q != ext.end() && !q->is_null()) {
+    if (!q->is_boolean()) return field_error("query_rewrite", "must be true or false");
+    o.rewrite_query = q->get<bool>();
+  }
   if (auto w = ext.find("web_search"); w != ext.end() && !w->is_null()) {
     if (!w->is_object()) return field_error("web_search", "must be an object");
     if (auto e = w->find("enabled"); e != w->end()) {
@@ -112,7 +119,11 @@ ApiResult<rag::RagOptions> Grounding::options_from(const json& ext, rag::RagOpti
   return o;
 }
 
-void Grounding::record(const rag::RagResult& r) {
+void Grounding::record(const rag::RagResult& r, bool rewrite_asked) {
+  if (rewrite_asked) {
+    stage_seconds_.with({"rewrite"}).observe(r.timings.rewrite_s);
+    rewrites_.with({r.query_rewritten ? "used" : "fallback"}).inc();
+  }
   stage_seconds_.with({"retrieve"}).observe(r.timings.retrieve_s);
   if (web_ && (r.web.search_seconds > 0 || r.web.search_failed)) {
     const std::string& provider = web_->provider().name();
@@ -127,9 +138,10 @@ void Grounding::record(const rag::RagResult& r) {
 }
 
 ApiResult<GroundedChat> Grounding::apply(std::string_view body, std::string& model,
-                                         const std::vector<ChatMessage>& messages, const Backend* backend) {
+                                         const std::vector<ChatMessage>& messages, Backend* backend) {
   GroundedChat g;
   rag::RagOptions o;
+  o.rewrite_query = config_.query_rewrite;
   const char* via = nullptr;
   auto alias = std::find_if(config_.aliases.begin(), config_.aliases.end(),
                             [&](const RagAlias& a) { return a.name == model; });
@@ -162,6 +174,7 @@ ApiResult<GroundedChat> Grounding::apply(std::string_view body, std::string& mod
     if (ctx > 0) o.pack.budget_tokens = std::max(128, ctx / 2 - 256);
   }
   rag::RagPipeline pipeline(kb_.get(), web_, count);
+  if (backend != nullptr) pipeline.set_query_model(backend_query_model(*backend, config_.rewrite_timeout_s));
   std::vector<rag::Message> conv;
   for (const auto& m : messages) conv.push_back({m.role, m.content});
   auto r = pipeline.prepare(conv, o);
@@ -170,13 +183,15 @@ ApiResult<GroundedChat> Grounding::apply(std::string_view body, std::string& mod
     return ApiError::from(e, e.kind == ErrorKind::kNotFound ? "localseek.knowledge.collections" : "messages");
   }
   requests_.with({via}).inc();
-  record(*r);
+  record(*r, o.rewrite_query);
   for (const auto& d : r->dropped)
     log::info("rag: dropped passage (" + d.reason + "): " + d.passage.source);
   g.active = true;
   for (const auto& m : r->messages) g.messages.push_back({m.role, m.content});
   g.passages = r->passages.size();
-  g.extra = {{"citations", citations_json(r->citations)}, {"warnings", r->warnings}};
+  g.extra = {{"citations", citations_json(r->citations)},
+             {"warnings", r->warnings},
+             {"search_query", {{"query", r->query}, {"rewritten", r->query_rewritten}}}};
   return g;
 }
 

@@ -1,9 +1,10 @@
 // Grounded chat completions (rag/) wired into the server: the "localseek" request extension
 //   "localseek": {"knowledge": {"collections": [...], "top_k": 6, "mode": "bm25|dense|hybrid"},
-//                 "web_search": {"enabled": true, "max_results": 5}}
+//                 "web_search": {"enabled": true, "max_results": 5}, "query_rewrite": true}
 // (other OpenAI servers ignore it), and model aliases (--rag-alias NAME=COLL[,COLL][+web]) that turn
 // it on for clients that cannot send extra fields. A grounded request gets its last user turn
-// prefixed with the numbered sources, and its response carries "citations" and "warnings".
+// prefixed with the numbered sources, and its response carries "citations", "warnings" and
+// "search_query" ({"query", "rewritten"}: what was searched for, and whether the model wrote it).
 #pragma once
 
 #include <memory>
@@ -37,6 +38,8 @@ struct GroundingConfig {
   std::vector<RagAlias> aliases;
   std::optional<rag::WebSearchConfig> web;    // unset: web search unavailable
   rag::WebFetchOptions fetch;
+  bool query_rewrite = false;                 // default of localseek.query_rewrite (--rag-query-rewrite)
+  double rewrite_timeout_s = rag::kRewriteTimeoutSeconds;
 };
 
 // The request after grounding.
@@ -53,15 +56,16 @@ class Grounding {
 
   // The extension (or alias) of this chat request applied; `model` is reset to "" when it named an
   // alias. Bad extension fields are a 400 naming the field; retrieval trouble is a warning.
+  // `backend` also rewrites the search query when the request asks for it.
   ApiResult<GroundedChat> apply(std::string_view body, std::string& model, const std::vector<ChatMessage>& messages,
-                                const Backend* backend);
+                                Backend* backend);
 
   const std::vector<RagAlias>& aliases() const { return config_.aliases; }
 
  private:
   Grounding(GroundingConfig config, MetricsRegistry& metrics);
   ApiResult<rag::RagOptions> options_from(const nlohmann::json& ext, rag::RagOptions base) const;
-  void record(const rag::RagResult& r);
+  void record(const rag::RagResult& r, bool rewrite_asked);
 
   GroundingConfig config_;
   std::shared_ptr<kb::KnowledgeBase> kb_;
@@ -72,6 +76,7 @@ class Grounding {
   MetricFamily<Counter>& cache_hits_;         // {kind}
   MetricFamily<Histogram>& stage_seconds_;    // {stage}
   MetricFamily<Counter>& requests_;           // {kind}
+  MetricFamily<Counter>& rewrites_;           // {outcome}: used | fallback
 };
 
 // The citation objects of the response.
