@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "scratch_dir.h"
 #include "test_support.h"
 
 namespace ls::gguf {
@@ -144,7 +145,8 @@ TEST(GgufWriter, RewritesASharedModelIdentically) {
   Writer w(f->alignment());
   for (const auto& [k, v] : f->metadata()) w.set(k, v);
   for (const auto& t : f->tensors()) ASSERT_TRUE(w.add_tensor_ref(t.name, t.type, t.ne, t.data, t.nbytes).ok());
-  const auto tmp = std::filesystem::temp_directory_path() / ("ls_gguf_rewrite_" + std::to_string(::getpid()) + ".gguf");
+  const test::ScratchDir dir;
+  const std::filesystem::path tmp = dir / "rewrite.gguf";
   ASSERT_TRUE(w.write(tmp.string()).ok());
   // Same writer layout as the original (packed, aligned): byte-identical.
   auto again = File::open(tmp.string());
@@ -154,7 +156,6 @@ TEST(GgufWriter, RewritesASharedModelIdentically) {
   for (const auto& e : std::filesystem::directory_iterator(tmp.parent_path())) {
     EXPECT_EQ(e.path().string().find(tmp.string() + ".tmp"), std::string::npos);  // no temp left behind
   }
-  std::filesystem::remove(tmp);
 }
 
 TEST(GgufWriter, StreamedFileEqualsInMemoryBytes) {
@@ -162,15 +163,15 @@ TEST(GgufWriter, StreamedFileEqualsInMemoryBytes) {
   w.set("general.architecture", std::string("x"));
   ASSERT_TRUE(w.add_tensor("a", GgmlType::F32, {3}, std::vector<uint8_t>(12, 7)).ok());
   ASSERT_TRUE(w.add_tensor("b", GgmlType::Q8_0, {32, 2}, std::vector<uint8_t>(68, 9)).ok());
-  const auto tmp = std::filesystem::temp_directory_path() / ("ls_gguf_stream_" + std::to_string(::getpid()) + ".gguf");
-  ASSERT_TRUE(w.write(tmp.string()).ok());
-  auto m = MappedFile::open(tmp.string());
+  const test::ScratchDir dir;
+  const std::string tmp = dir / "stream.gguf";
+  ASSERT_TRUE(w.write(tmp).ok());
+  auto m = MappedFile::open(tmp);
   ASSERT_TRUE(m.ok());
   const auto mem = w.to_bytes();
   ASSERT_EQ(m->size(), mem.size());
   EXPECT_EQ(std::memcmp(m->data(), mem.data(), mem.size()), 0);
   EXPECT_EQ(mem.size() % 8192, 0u);
-  std::filesystem::remove(tmp);
 }
 
 TEST(GgufWriter, WriteRejectsHeterogeneousArrays) {

@@ -1,38 +1,12 @@
-// Helpers for knowledge-base tests: scratch folders and small documents.
+// Helpers for knowledge-base tests: scratch folders and small documents (tests/scratch_dir.h, named
+// here so the kb tests can keep calling them test::ScratchDir and test::write_file).
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string>
+#include "scratch_dir.h"
 
 namespace ls::kb::test {
 
-// A fresh folder removed when the object dies.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "lskb-test-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data()) != nullptr ? tmpl : std::string();
-    EXPECT_FALSE(path_.empty());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
-
- private:
-  std::string path_;
-};
-
-inline void write_file(const std::string& path, const std::string& bytes) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << bytes;
-}
+using ::ls::test::ScratchDir;
+using ::ls::test::write_file;
 
 }  // namespace ls::kb::test

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 
 #include "kb_server_fixture.h"
 
@@ -14,19 +13,15 @@ namespace ls::server {
 namespace {
 
 using json = nlohmann::json;
+using ::ls::test::write_file;
 namespace fs = std::filesystem;
 
 constexpr std::time_t kTwoDays = 2 * 24 * 3600;
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 class KbSources : public test::KbServerTest {
  protected:
   // A folder source's files (root()/docs) and the collection it syncs into.
   void prepare(kb::KnowledgeBase& k) override {
-    fs::create_directories(root() / "docs");
     write_file(root() / "docs" / "a.txt", "Alpha document about fevers and pyrogens.");
     write_file(root() / "docs" / "b.txt", "Beta document about migraines.");
     ASSERT_TRUE(k.create_collection("notes").ok());

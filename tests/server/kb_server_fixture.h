@@ -1,11 +1,10 @@
-// The fixture of the knowledge-base endpoint tests: a kb::KnowledgeBase in a fresh temporary
+// The fixture of the knowledge-base endpoint tests: a kb::KnowledgeBase in a fresh scratch
 // folder (root()/"data"), served in process behind the API key "k", and a client that sends the
 // key. A suite prepares the knowledge base (collections, an embedder, files under root()) in
 // prepare(), which runs before the server starts.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kb/knowledge_base.h"
+#include "scratch_dir.h"
 #include "test_server.h"
 
 namespace ls::server::test {
@@ -23,12 +23,7 @@ class KbServerTest : public ::testing::Test {
   using json = nlohmann::json;
 
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = std::filesystem::temp_directory_path() /
-            ("ls_kb_http_" + std::to_string(getpid()) + "_" + info->test_suite_name() + "_" + info->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-    auto k = kb::KnowledgeBase::open((root_ / "data").string());
+    auto k = kb::KnowledgeBase::open((root() / "data").string());
     ASSERT_TRUE(k.ok()) << k.error().message;
     kb_ = std::move(k).value();
     prepare(*kb_);
@@ -43,11 +38,10 @@ class KbServerTest : public ::testing::Test {
     client_.reset();
     server_.reset();
     kb_.reset();
-    std::filesystem::remove_all(root_);
   }
   virtual void prepare(kb::KnowledgeBase&) {}
 
-  const std::filesystem::path& root() const { return root_; }
+  std::filesystem::path root() const { return dir_.path(); }
 
   // The JSON body of a request that must answer `expect` (null when no answer came).
   json post(const std::string& path, const std::string& body, int expect) {
@@ -55,6 +49,7 @@ class KbServerTest : public ::testing::Test {
   }
   json get(const std::string& path, int expect) { return checked(client_->Get(path.c_str()), expect); }
 
+  ::ls::test::ScratchDir dir_;  // first: outlives the knowledge base and the server
   std::shared_ptr<kb::KnowledgeBase> kb_;
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<httplib::Client> client_;
@@ -66,8 +61,6 @@ class KbServerTest : public ::testing::Test {
     EXPECT_EQ(r->status, expect) << r->body;
     return json::parse(r->body, nullptr, false);
   }
-
-  std::filesystem::path root_;
 };
 
 }  // namespace ls::server::test
