@@ -11,14 +11,7 @@ namespace {
 // Seeded sampling of the plain softmax at temperature 1 (top-k, top-p and min-p off): a test
 // turns on the one filter it checks.
 SamplingParams unfiltered(uint64_t seed) {
-  SamplingParams p;
-  p.temperature = 1.0f;
-  p.top_k = 0;
-  p.top_p = 1.0f;
-  p.min_p = 0.0f;
-  p.has_seed = true;
-  p.seed = seed;
-  return p;
+  return {.temperature = 1.0f, .top_k = 0, .top_p = 1.0f, .min_p = 0.0f, .seed = seed, .has_seed = true};
 }
 
 // The tokens 300 draws pick: the support of the filtered distribution.
