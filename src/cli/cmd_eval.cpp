@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cmd_eval_rag.h"
+#include "cli/collection_flags.h"
 #include "cli/command.h"
 #include "cli/embedding_flags.h"
 #include "kb/beir_eval.h"
@@ -14,14 +15,13 @@ namespace ls::cli {
 namespace {
 
 struct EvalArgs {
-  std::string dataset, split, cjk = "unibi";
-  bool json = false, no_stem = false, no_stop = false;
-  int chunk_tokens = 0, chunk_overlap = -1;
-  double k1 = -1, b = -1;
+  std::string dataset, split;
+  bool json = false;
+  CollectionFlags settings{kb::EvalOptions::whole_documents()};
   int top_k = 1000;
   bool fetch_text = false;
   std::vector<std::string> modes;
-  std::string embedding_model, vectors = "f32", fusion = "rrf";
+  std::string embedding_model, fusion = "rrf";
   int rrf_k = 60, threads = 0;
   double dense_weight = 0.5;
   size_t ann_threshold = 10000;
@@ -37,16 +37,9 @@ int run_retrieval(const EvalArgs& a) {
   kb::EvalOptions o;
   o.dataset_dir = a.dataset;
   o.split = a.split;
-  auto cjk = kb::parse_cjk_mode(a.cjk);
-  if (!cjk.ok()) return report_error(cjk.error().message);
-  o.config.analyzer.cjk = *cjk;
-  o.config.analyzer.stem = !a.no_stem;
-  o.config.analyzer.stopwords = !a.no_stop;
-  if (a.chunk_tokens > 0) o.config.chunk_tokens = a.chunk_tokens;
-  if (a.chunk_overlap >= 0) o.config.chunk_overlap = a.chunk_overlap;
-  if (a.k1 >= 0) o.config.k1 = a.k1;
-  if (a.b >= 0) o.config.b = a.b;
-  if (auto st = o.config.validate(); !st.ok()) return report_error(st.error().message);
+  auto config = a.settings.config();
+  if (!config.ok()) return report_error(config.error().message, 2);
+  o.config = *config;
   if (a.top_k < 1 || a.top_k > 1000) return report_error("--top-k must be in [1, 1000]");
   o.top_k = a.top_k;
   o.fetch_text = a.fetch_text;
@@ -56,9 +49,6 @@ int run_retrieval(const EvalArgs& a) {
     if (!mode.ok()) return report_error(mode.error().message, 2);
     o.modes.push_back(*mode);
   }
-  auto enc = kb::parse_vector_encoding(a.vectors);
-  if (!enc.ok()) return report_error(enc.error().message, 2);
-  o.config.vectors = *enc;
   auto fusion = kb::parse_fusion_method(a.fusion);
   if (!fusion.ok()) return report_error(fusion.error().message, 2);
   o.fusion = *fusion;
@@ -86,14 +76,14 @@ int run_retrieval(const EvalArgs& a) {
                         {"split", r->split},           {"documents", r->documents},
                         {"chunks", r->chunks},         {"ingest_s", r->ingest_s},
                         {"k1", o.config.k1},           {"b", o.config.b},
-                        {"cjk", a.cjk},                {"chunk_tokens", o.config.chunk_tokens}};
+                        {"cjk", a.settings.cjk},       {"chunk_tokens", o.config.chunk_tokens}};
     nlohmann::json modes = nlohmann::json::array();
     for (const auto& m : r->per_mode) modes.push_back(mode_json(m));
     j["modes"] = modes;
     j["mode"] = kb::search_mode_name(r->per_mode.front().mode);
     if (!r->embedding_model.empty()) {
       j["embedding_model"] = r->embedding_model;
-      j["vectors"] = a.vectors;
+      j["vectors"] = a.settings.vectors;
     }
     std::printf("%s\n", j.dump().c_str());
   } else {
@@ -102,7 +92,7 @@ int run_retrieval(const EvalArgs& a) {
                 static_cast<long long>(r->documents), static_cast<long long>(r->chunks), r->ingest_s);
     std::printf("queries     %lld\n", static_cast<long long>(r->queries));
     if (!r->embedding_model.empty())
-      std::printf("embeddings  %s (%s vectors)\n", r->embedding_model.c_str(), a.vectors.c_str());
+      std::printf("embeddings  %s (%s vectors)\n", r->embedding_model.c_str(), a.settings.vectors.c_str());
     if (r->per_mode.size() == 1) {
       std::printf("nDCG@10     %.4f\nrecall@100  %.4f\nMRR@10      %.4f\n", r->ndcg_at_10, r->recall_at_100,
                   r->mrr_at_10);
@@ -129,13 +119,7 @@ const Registrar kEval{{"eval", "Evaluate LocalSeek components (retrieval quality
                          r->add_option("--dataset", args->dataset, "Dataset folder")->required();
                          r->add_option("--split", args->split, "qrels split (default: test, else the only one)");
                          r->add_flag("--json", args->json, "Print one JSON object");
-                         r->add_option("--k1", args->k1, "BM25 k1 (default 0.9)");
-                         r->add_option("--b", args->b, "BM25 b (default 0.5)");
-                         r->add_option("--cjk", args->cjk, "Chinese/Japanese tokenisation: unibi|bi|uni|icu");
-                         r->add_flag("--no-stem", args->no_stem, "Disable English stemming");
-                         r->add_flag("--no-stopwords", args->no_stop, "Keep English stop words");
-                         r->add_option("--chunk-tokens", args->chunk_tokens, "Chunk size in approximate tokens");
-                         r->add_option("--chunk-overlap", args->chunk_overlap, "Chunk overlap in approximate tokens");
+                         args->settings.add(*r);
                          r->add_option("--top-k", args->top_k,
                                        "Chunks retrieved per query (default 1000; small values measure interactive "
                                        "latency, recall@100 then undercounts)");
@@ -146,7 +130,6 @@ const Registrar kEval{{"eval", "Evaluate LocalSeek components (retrieval quality
                          r->add_option("--embedding-model", args->embedding_model,
                                        "GGUF embedding model for dense and hybrid (bert, qwen3)");
                          r->add_option("--threads", args->threads, "Threads for the embedding model (0: all CPUs)");
-                         r->add_option("--vectors", args->vectors, "Chunk vector storage: f32 | f16 | int8");
                          r->add_option("--fusion", args->fusion, "Hybrid fusion: rrf | weighted");
                          r->add_option("--rrf-k", args->rrf_k, "RRF constant (default 60)");
                          r->add_option("--dense-weight", args->dense_weight, "Weighted fusion: dense share (0.5)");

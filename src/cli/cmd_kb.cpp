@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "cli/collection_flags.h"
 #include "cli/command.h"
 #include "cli/embedding_flags.h"
 #include "kb/json_io.h"
@@ -45,29 +46,16 @@ void print_json(const nlohmann::json& j) {
 namespace {
 
 struct CreateArgs {
-  std::string name, cjk = "unibi", vectors = "f32";
-  int chunk_tokens = 512, chunk_overlap = 64;
-  double k1 = 0.9, b = 0.5;
-  bool no_stem = false, no_stop = false;
+  std::string name;
+  CollectionFlags settings;
 };
 
 int run_create(const Context& ctx, const CreateArgs& a) {
-  kb::CollectionConfig c;
-  auto cjk = kb::parse_cjk_mode(a.cjk);
-  if (!cjk.ok()) return fail(cjk.error());
-  c.analyzer.cjk = *cjk;
-  c.analyzer.stem = !a.no_stem;
-  c.analyzer.stopwords = !a.no_stop;
-  c.chunk_tokens = a.chunk_tokens;
-  c.chunk_overlap = a.chunk_overlap;
-  c.k1 = a.k1;
-  c.b = a.b;
-  auto enc = kb::parse_vector_encoding(a.vectors);
-  if (!enc.ok()) return fail(enc.error());
-  c.vectors = *enc;
+  auto c = a.settings.config();
+  if (!c.ok()) return fail(c.error());
   auto k = ctx.open();
   if (!k) return 1;
-  auto r = k->create_collection(a.name, c);
+  auto r = k->create_collection(a.name, *c);
   if (!r.ok()) return fail(r.error());
   if (ctx.json) print_json(kb::to_json(*r));
   else std::printf("created collection '%s' in %s\n", r->name.c_str(), ctx.data.c_str());
@@ -203,17 +191,7 @@ void add_collection_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   auto ca = std::make_shared<CreateArgs>();
   CLI::App* create = kb.add_subcommand("create", "Create a collection (analyzer, chunking and BM25 settings are fixed here)");
   create->add_option("name", ca->name, "Collection name (letters, digits, _ - .)")->required();
-  create->add_option("--chunk-tokens", ca->chunk_tokens, "Target chunk size in approximate tokens")->capture_default_str();
-  create->add_option("--chunk-overlap", ca->chunk_overlap, "Overlap between chunks in tokens")->capture_default_str();
-  create->add_option("--k1", ca->k1, "BM25 k1")->capture_default_str();
-  create->add_option("--b", ca->b, "BM25 b")->capture_default_str();
-  create->add_option("--cjk", ca->cjk, "Chinese/Japanese tokenisation: unibi|bi|uni|icu|unibi+icu")->capture_default_str();
-  create->add_flag("--no-stem", ca->no_stem, "Disable English stemming");
-  create->add_flag("--no-stopwords", ca->no_stop, "Keep English stop words");
-  create->add_option("--vectors", ca->vectors,
-                     "Chunk vector storage: f32 | f16 (half the size) | int8 (a quarter); vectors are made when "
-                     "an --embedding-model is given (here or later with `kb embed`)")
-      ->capture_default_str();
+  ca->settings.add(*create);
   create->callback([ctx, ca] { ctx->run = [ctx = ctx.get(), ca] { return run_create(*ctx, *ca); }; });
 
   auto rm_coll = std::make_shared<std::string>();
