@@ -8,6 +8,7 @@
 #include "cli/cmd_eval_rag.h"
 #include "cli/collection_flags.h"
 #include "cli/command.h"
+#include "cli/fusion_flags.h"
 #include "cli/embedding_flags.h"
 #include "kb/beir_eval.h"
 
@@ -21,9 +22,9 @@ struct EvalArgs {
   int top_k = 1000;
   bool fetch_text = false;
   std::vector<std::string> modes;
-  std::string embedding_model, fusion = "rrf";
-  int rrf_k = 60, threads = 0;
-  double dense_weight = 0.5;
+  std::string embedding_model;
+  FusionFlags fusion;
+  int threads = 0;
   size_t ann_threshold = 10000;
 };
 
@@ -49,11 +50,7 @@ int run_retrieval(const EvalArgs& a) {
     if (!mode.ok()) return report_error(mode.error().message, 2);
     o.modes.push_back(*mode);
   }
-  auto fusion = kb::parse_fusion_method(a.fusion);
-  if (!fusion.ok()) return report_error(fusion.error().message, 2);
-  o.fusion = *fusion;
-  o.rrf_k = a.rrf_k;
-  o.dense_weight = a.dense_weight;
+  if (auto st = a.fusion.apply(o); !st.ok()) return report_error(st.error().message, 2);
   o.dense.ann_threshold = a.ann_threshold;
   bool need_vectors = false;
   for (auto m : o.modes) need_vectors = need_vectors || m != kb::SearchMode::kBm25;
@@ -130,9 +127,7 @@ const Registrar kEval{{"eval", "Evaluate LocalSeek components (retrieval quality
                          r->add_option("--embedding-model", args->embedding_model,
                                        "GGUF embedding model for dense and hybrid (bert, qwen3)");
                          r->add_option("--threads", args->threads, "Threads for the embedding model (0: all CPUs)");
-                         r->add_option("--fusion", args->fusion, "Hybrid fusion: rrf | weighted");
-                         r->add_option("--rrf-k", args->rrf_k, "RRF constant (default 60)");
-                         r->add_option("--dense-weight", args->dense_weight, "Weighted fusion: dense share (0.5)");
+                         args->fusion.add(*r);
                          r->add_option("--ann-threshold", args->ann_threshold,
                                        "Vectors from which an HNSW graph answers instead of the exact scan (10000)");
                          std::function<int()> run_rag = add_eval_rag_command(sub);

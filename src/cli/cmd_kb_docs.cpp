@@ -5,6 +5,7 @@
 
 #include "cli/cmd_kb.h"
 #include "cli/command.h"
+#include "cli/fusion_flags.h"
 #include "kb/json_io.h"
 #include "util/strings.h"
 
@@ -64,9 +65,9 @@ struct SearchArgs {
   std::vector<std::string> words, doc_ids, meta;
   std::string source_prefix;
   int top_k = 5;
-  std::string mode = "bm25", fusion = "rrf", rerank;
-  int rrf_k = 60, candidates = 0, rerank_top_n = 0;
-  double dense_weight = 0.5;
+  std::string mode = "bm25", rerank;
+  FusionFlags fusion;
+  int candidates = 0, rerank_top_n = 0;
   bool do_rerank = false;
 };
 
@@ -82,13 +83,7 @@ int run_search(const Context& ctx, const SearchArgs& a) {
   auto mode = kb::parse_search_mode(a.mode);
   if (!mode.ok()) return fail(mode.error());
   req.mode = *mode;
-  auto fusion = kb::parse_fusion_method(a.fusion);
-  if (!fusion.ok()) return fail(fusion.error());
-  req.fusion = *fusion;
-  if (a.rrf_k < 0) return report_error("--rrf-k must be >= 0", 2);
-  req.rrf_k = a.rrf_k;
-  if (!(a.dense_weight >= 0 && a.dense_weight <= 1)) return report_error("--dense-weight must be in [0, 1]", 2);
-  req.dense_weight = a.dense_weight;
+  if (auto st = a.fusion.apply(req); !st.ok()) return fail(st.error());
   if (a.candidates < 0 || a.candidates > 1000) return report_error("--candidates must be in [0, 1000]", 2);
   req.candidates = a.candidates;
   if (a.do_rerank || !a.rerank.empty() || a.rerank_top_n > 0) {
@@ -181,11 +176,7 @@ void add_document_commands(CLI::App& kb, std::shared_ptr<Context> ctx) {
   search->add_option("--meta", sa->meta, "Only documents whose metadata key equals value: key=value (repeatable)");
   search->add_option("--mode", sa->mode, "bm25 | dense | hybrid (dense and hybrid need --embedding-model)")
       ->capture_default_str();
-  search->add_option("--fusion", sa->fusion, "Hybrid fusion: rrf (reciprocal rank) | weighted (min-max scores)")
-      ->capture_default_str();
-  search->add_option("--rrf-k", sa->rrf_k, "RRF constant k: score = sum 1/(k + rank)")->capture_default_str();
-  search->add_option("--dense-weight", sa->dense_weight, "Weighted fusion: dense share (bm25 gets the rest)")
-      ->capture_default_str();
+  sa->fusion.add(*search);
   search->add_option("--candidates", sa->candidates,
                      "Hybrid: results taken from each retriever before fusion (0: max(top-k, 100))");
   search->add_flag("--rerank", sa->do_rerank, "Rescore the results with --rerank-model (a cross-encoder)");
