@@ -90,19 +90,17 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expr) {
   const FieldSpec minute{"minute", 0, 59, nullptr, 0, 0}, hour{"hour", 0, 23, nullptr, 0, 0},
       dom{"day-of-month", 1, 31, nullptr, 0, 0}, month{"month", 1, 12, kMonths.data(), 12, 1},
       dow{"day-of-week", 0, 6, kDays.data(), 7, 0};
-  auto ctx = [&](const Error& err) { return err.with_context("cron '" + e + "'"); };
-  auto r1 = parse_field(f[0], minute, c.minute_);
-  if (!r1.ok()) return ctx(r1.error());
-  auto r2 = parse_field(f[1], hour, c.hour_);
-  if (!r2.ok()) return ctx(r2.error());
-  auto r3 = parse_field(f[2], dom, c.dom_);
-  if (!r3.ok()) return ctx(r3.error());
-  auto r4 = parse_field(f[3], month, c.month_);
-  if (!r4.ok()) return ctx(r4.error());
-  auto r5 = parse_field(f[4], dow, c.dow_);
-  if (!r5.ok()) return ctx(r5.error());
-  c.dom_any_ = *r3;
-  c.dow_any_ = *r5;
+  // Field i into its bits; true when it was "*". Errors name the whole expression.
+  auto parse = [&](size_t i, const FieldSpec& spec, auto& bits) -> Result<bool> {
+    auto r = parse_field(f[i], spec, bits);
+    if (!r.ok()) return r.error().with_context("cron '" + e + "'");
+    return *r;
+  };
+  LS_TRY(parse(0, minute, c.minute_));
+  LS_TRY(parse(1, hour, c.hour_));
+  LS_ASSIGN_OR_RETURN(c.dom_any_, parse(2, dom, c.dom_));
+  LS_TRY(parse(3, month, c.month_));
+  LS_ASSIGN_OR_RETURN(c.dow_any_, parse(4, dow, c.dow_));
   return c;
 }
 
