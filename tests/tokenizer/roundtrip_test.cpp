@@ -120,12 +120,6 @@ INSTANTIATE_TEST_SUITE_P(Lossless, RoundTrip,
                            return n;
                          });
 
-}  // namespace
-}  // namespace ls::tok
-
-namespace ls::tok {
-namespace {
-
 // One Tokenizer shared by several threads (as the server does) gives every thread the same ids
 // as a fresh single-threaded run; the word cache is filled and read concurrently.
 TEST(Concurrency, SharedTokenizerGivesSameIds) {
@@ -155,12 +149,6 @@ TEST(Concurrency, SharedTokenizerGivesSameIds) {
     EXPECT_EQ(mismatches.load(), 0) << vocab;
   }
 }
-
-}  // namespace
-}  // namespace ls::tok
-
-namespace ls::tok {
-namespace {
 
 // SentencePiece merges word by word when no token can span a word start; a vocabulary with one
 // such token takes the whole-text path. Both must give the same ids on text the extra token
