@@ -16,6 +16,7 @@
 #include "embed/model_embedder.h"
 #include "embed/model_reranker.h"
 #include "kb/knowledge_base.h"
+#include "runtime/kv_sizing.h"
 #include "server/backend_factory.h"
 #include "server/batch_backend.h"
 #include "server/http_server.h"
@@ -36,6 +37,7 @@ struct ServeFlags {
   bool no_sync_scheduler = false;
   bool single_sequence = false;
   runtime::BatchEngineOptions engine;
+  uint64_t kv_memory = runtime::kDefaultKvMemoryBytes;
   std::string backend;  // hidden: KIND:ARG, e.g. scripted:FILE
   std::vector<std::string> api_key_files;
   std::string reasoning_format = "deepseek";
@@ -104,6 +106,7 @@ int run_serve(ServeFlags& f) {
     o.context.kv_type = model::parse_kv_type(f.kv).value();  // validated by IsMember
     o.chat_template_path = f.chat_template;
     if (f.single_sequence) {
+      o.context.default_ctx_cap = 4096;  // as `run` and `chat`: one context, not a 128k-position one
       auto b = server::SessionBackend::open(o);
       if (!b.ok()) return report_error(b.error().message);
       backend = *b;
@@ -120,8 +123,11 @@ int run_serve(ServeFlags& f) {
       bo.engine.max_running = cfg.parallel;
       bo.engine.kv_type = o.context.kv_type;
       bo.engine.n_threads = f.threads;
+      bo.kv_memory = f.kv_memory;
       auto b = server::BatchBackend::open(bo);
       if (!b.ok()) return report_error(b.error().message);
+      log::info("serve: KV pool of " + std::to_string((*b)->pool_tokens()) + " positions, up to " +
+                std::to_string((*b)->info().context_length) + " per request");
       backend = *b;
     }
   } else if (!f.no_model && f.embedding_model.empty() && f.rerank_model.empty()) {
@@ -186,12 +192,14 @@ int run_serve(ServeFlags& f) {
   return 0;
 }
 
-const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the knowledge base)",
+const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the knowledge base; docs/server.md)",
                         [](CLI::App& sub) -> std::function<int()> {
   auto f = std::make_shared<ServeFlags>();
   server::ServerConfig& c = f->config;
   sub.add_option("-m,--model", f->model, "GGUF model file to serve")->check(CLI::ExistingFile);
-  sub.add_option("--ctx", f->ctx, "Context size in tokens of one sequence (default: the model's context_length)")
+  sub.add_option("--ctx", f->ctx,
+                 "Positions one request may use, prompt and reply (default: the model's context_length "
+                 "or the KV pool, whichever is smaller; a request asking for more is a 400)")
       ->check(CLI::Range(1, 1 << 24));
   sub.add_option("-t,--threads", f->threads, "Threads (default: the CPUs available)")
       ->check(CLI::Range(1, 1024));
@@ -203,8 +211,12 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
       ->check(CLI::ExistingFile);
   sub.add_option("--ctx-pool", f->engine.pool_tokens,
                  "KV pool in token positions, shared on demand by the running sequences "
-                 "(default: --parallel x --ctx up to 65536, at least --ctx)")
+                 "(default: what --kv-memory holds, at most --parallel x the context)")
       ->check(CLI::Range(1, 1 << 26));
+  sub.add_option("--kv-memory", f->kv_memory,
+                 "Memory for the KV pool when --ctx-pool is not given, e.g. 512MiB, 4GiB (default 1GiB; "
+                 "an R1-Distill-1.5B f16 KV position takes 28 KiB, so about 37k positions)")
+      ->transform(CLI::AsSizeValue(false));
   sub.add_option("--kv-page", f->engine.page_size, "Positions per KV pool page (a power of two)")
       ->capture_default_str()->check(CLI::IsMember({1, 2, 4, 8, 16, 32, 64, 128, 256}));
   sub.add_option("--prefill-chunk", f->engine.prefill_chunk,
@@ -213,7 +225,8 @@ const Registrar kServe{{"serve", "Serve the OpenAI-compatible HTTP API (and the 
   sub.add_flag("--prefix-cache,!--no-prefix-cache", f->engine.prefix_cache,
                "Reuse the KV of a cached prompt prefix (default on)");
   sub.add_flag("--single-sequence", f->single_sequence,
-               "The previous engine: one generation at a time on one context (no batching)");
+               "The previous engine: one generation at a time on one context of --ctx positions "
+               "(default: the model's context_length up to 4096; no batching)");
   sub.add_option("--embedding-model", f->embedding_model,
                  "GGUF embedding model (bert: BGE/MiniLM; qwen3: Qwen3-Embedding) for POST /v1/embeddings")
       ->check(CLI::ExistingFile);

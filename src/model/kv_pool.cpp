@@ -78,15 +78,21 @@ uint64_t KvPool::chain_hash(uint64_t parent, std::span<const int32_t> tokens) {
   return h == 0 ? 1 : h;  // 0 means "no parent"
 }
 
-int32_t KvPool::lookup(uint64_t parent, std::span<const int32_t> tokens) {
+int32_t KvPool::find(uint64_t parent, std::span<const int32_t> tokens) const {
   const auto it = by_hash_.find(chain_hash(parent, tokens));
   if (it == by_hash_.end()) return -1;
   const Page& pg = pages_[static_cast<size_t>(it->second)];
   if (pg.parent != parent || !std::equal(tokens.begin(), tokens.end(), pg.tokens.begin(), pg.tokens.end()))
     return -1;
-  add_ref(it->second);
-  ++hits_;
   return it->second;
+}
+
+int32_t KvPool::lookup(uint64_t parent, std::span<const int32_t> tokens) {
+  const int32_t page = find(parent, tokens);
+  if (page < 0) return -1;
+  add_ref(page);
+  ++hits_;
+  return page;
 }
 
 void KvPool::publish(int32_t page, uint64_t parent, std::span<const int32_t> tokens) {

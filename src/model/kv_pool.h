@@ -42,6 +42,9 @@ class KvPool {
   // The cached page holding exactly `tokens` after the prefix `parent`, with a reference added
   // (counted as a hit), or -1.
   int32_t lookup(uint64_t parent, std::span<const int32_t> tokens);
+  // The same page without taking it or counting anything: to see whether a prompt would fit.
+  int32_t find(uint64_t parent, std::span<const int32_t> tokens) const;
+  bool referenced(int32_t page) const { return pages_[static_cast<size_t>(page)].refs > 0; }
   // Makes a full, referenced page findable by lookup. A page already published, or a prefix
   // some other page already holds, is left as it is.
   void publish(int32_t page, uint64_t parent, std::span<const int32_t> tokens);

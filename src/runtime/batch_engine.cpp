@@ -123,24 +123,32 @@ bool BatchEngine::try_admit(Seq& s) {
   const int ps = pool_->page_size();
   const int len = static_cast<int>(s.tokens.size());
   // Whole cached pages, leaving at least the last token to evaluate (its logits are needed).
-  if (opts_.prefix_cache) {
-    const int max_pages = (len - 1) / ps;
-    uint64_t parent = 0;
-    for (int i = 0; i < max_pages; ++i) {
-      const std::span<const int32_t> page(s.tokens.data() + static_cast<size_t>(i) * ps, static_cast<size_t>(ps));
-      const int32_t p = pool_->lookup(parent, page);
-      if (p < 0) break;
-      s.pages.push_back(p);
-      parent = model::KvPool::chain_hash(parent, page);
-      s.page_hash.push_back(parent);
-    }
+  const int max_pages = opts_.prefix_cache ? (len - 1) / ps : 0;
+  auto page_at = [&](int i) {
+    return std::span<const int32_t>(s.tokens.data() + static_cast<size_t>(i) * ps, static_cast<size_t>(ps));
+  };
+  // A look first, taking nothing: a sequence that must wait is retried every step, and should
+  // neither pin cached pages nor count as cache hits each time.
+  int found = 0;
+  int found_unreferenced = 0;  // leave the evictable set when taken
+  uint64_t parent = 0;
+  for (; found < max_pages; ++found) {
+    const int32_t p = pool_->find(parent, page_at(found));
+    if (p < 0) break;
+    if (!pool_->referenced(p)) ++found_unreferenced;
+    parent = model::KvPool::chain_hash(parent, page_at(found));
   }
-  const int need = (len + ps - 1) / ps - static_cast<int>(s.pages.size());
-  if (need > pool_->pages_available()) {
-    release_pages(s);
-    return false;
+  const int need = (len + ps - 1) / ps - found;
+  if (need > pool_->pages_available() - found_unreferenced) return false;
+  parent = 0;
+  for (int i = 0; i < found; ++i) {
+    s.pages.push_back(pool_->lookup(parent, page_at(i)));
+    parent = model::KvPool::chain_hash(parent, page_at(i));
+    s.page_hash.push_back(parent);
   }
-  s.n_kv = static_cast<int>(s.pages.size()) * ps;
+  prefix_hit_pages_ += static_cast<uint64_t>(found);
+  prefix_miss_pages_ += static_cast<uint64_t>(max_pages - found);
+  s.n_kv = found * ps;
   if (s.cached < 0) s.cached = s.n_kv;
   ensure_pages(s, len);
   s.running = true;

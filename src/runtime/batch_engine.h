@@ -34,7 +34,8 @@ namespace ls::runtime {
 struct BatchEngineOptions {
   int max_running = 16;      // sequences in the batched forward at once
   int n_ctx = 4096;          // positions one sequence may have
-  int pool_tokens = 0;       // KV pool size in positions (0: max_running * n_ctx up to 65536, at least n_ctx)
+  int pool_tokens = 0;       // KV pool size in positions (0: max_running * n_ctx up to 65536, at least n_ctx;
+                             // `serve` sizes it from a memory budget instead, runtime/kv_sizing.h)
   int page_size = 16;        // positions per KV page (a power of two)
   int prefill_chunk = 64;    // prompt tokens evaluated per step (bounds inter-token latency)
   model::KvType kv_type = model::KvType::kF16;
@@ -81,6 +82,11 @@ class BatchEngine {
   model::KvPool& pool() { return *pool_; }
   const model::KvPool& pool() const { return *pool_; }
   uint64_t preemptions() const { return preemptions_; }
+  // Prefix cache at admission, in pages: of the whole pages before each admitted prompt's last
+  // token (the ones the cache could serve), those taken from it (hits) and those computed
+  // (misses). A sequence re-admitted after preemption counts again.
+  uint64_t prefix_hit_pages() const { return prefix_hit_pages_; }
+  uint64_t prefix_miss_pages() const { return prefix_miss_pages_; }
 
  private:
   struct Seq {
@@ -111,6 +117,8 @@ class BatchEngine {
   std::vector<SeqId> running_;  // admission order
   SeqId next_id_ = 1;
   uint64_t preemptions_ = 0;
+  uint64_t prefix_hit_pages_ = 0;
+  uint64_t prefix_miss_pages_ = 0;
   std::vector<model::SeqTokens> segments_;
   std::vector<SeqId> segment_ids_;
   std::vector<float> hidden_;  // [max_running][n_embd]: rows that need logits

@@ -54,6 +54,7 @@ struct GenerationRequest {
   std::vector<std::string> stop;    // the engine stops before any of these and drops it
   int top_logprobs = 0;             // alternatives per token (0: only the chosen token's logprob)
   bool logprobs = false;
+  bool ignore_eos = false;          // keep generating past end-of-generation tokens
 };
 
 struct TokenAlternative {
@@ -89,6 +90,18 @@ struct GenerationDone {
   std::string error;  // for kError: what went wrong (shown to the client)
 };
 
+// A paged KV pool shared by the running sequences (runtime::BatchEngine), as of its last step.
+struct KvPoolStats {
+  int page_size = 0;         // positions per page
+  int pages_total = 0;
+  int pages_referenced = 0;  // held by sequences
+  int pages_cached = 0;      // prefix-cache pages nobody holds: reusable, evicted when room is needed
+  uint64_t prefix_hit_pages = 0;   // prompt pages taken from the prefix cache at admission
+  uint64_t prefix_miss_pages = 0;  // prompt pages that could have come from it but were computed
+  uint64_t evictions = 0;          // cached pages reused for other content
+  uint64_t preemptions = 0;        // sequences sent back to wait because the pool ran out
+};
+
 using TokenCallback = std::function<void(const TokenEvent&)>;
 using DoneCallback = std::function<void(const GenerationDone&)>;
 
@@ -110,6 +123,8 @@ class Backend {
   virtual bool supports_logprobs() const { return true; }
   // Fraction of the KV cache in use, for the localseek_kv_pool_used_ratio gauge; empty: unknown.
   virtual std::optional<double> kv_used_ratio() const { return std::nullopt; }
+  // The paged KV pool and its prefix cache, for engines that have one (/metrics).
+  virtual std::optional<KvPoolStats> kv_pool_stats() const { return std::nullopt; }
 
   virtual Result<std::vector<int32_t>> tokenize(std::string_view text, bool add_special,
                                                 bool parse_special) const = 0;

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "runtime/kv_sizing.h"
 #include "runtime/logprobs.h"
 #include "runtime/sampler.h"
 #include "runtime/stop.h"
@@ -73,13 +74,22 @@ Result<std::shared_ptr<BatchBackend>> BatchBackend::open(const BatchBackendOptio
   so.create_context = false;
   LS_ASSIGN_OR_RETURN(b->session_, runtime::Session::open(so));
   runtime::BatchEngineOptions eo = options.engine;
-  const int n_train = b->session_->model().hparams().n_ctx_train;
-  if (eo.n_ctx <= 0) eo.n_ctx = n_train;
+  runtime::KvSizingRequest sr;
+  sr.n_ctx = eo.n_ctx;
+  sr.pool_tokens = eo.pool_tokens;
+  sr.kv_memory = options.kv_memory;
+  sr.max_running = eo.max_running;
+  sr.page_size = eo.page_size;
+  sr.kv_type = eo.kv_type;
+  LS_ASSIGN_OR_RETURN(const runtime::KvSizing sizing, runtime::size_kv_pool(b->session_->model().hparams(), sr));
+  eo.n_ctx = sizing.n_ctx;
+  eo.pool_tokens = sizing.pool_tokens;
   if (eo.n_threads <= 0) eo.n_threads = options.session.context.n_threads;
   LS_ASSIGN_OR_RETURN(b->engine_, runtime::BatchEngine::create(b->session_->shared_model(), eo));
   b->info_ = session_model_info(options.session.model_path, eo.n_ctx, start);
   b->inbox_ = std::make_shared<Inbox>();
   b->inbox_->stats.pages_total = b->engine_->pool().n_pages();
+  b->inbox_->stats.page_size = b->engine_->pool().page_size();
   b->thread_ = std::thread([raw = b.get()] { raw->run(); });
   return b;
 }
@@ -101,7 +111,10 @@ BatchBackend::Stats BatchBackend::stats() const {
 Result<std::unique_ptr<Generation>> BatchBackend::submit(GenerationRequest request, TokenCallback on_token,
                                                          DoneCallback on_done) {
   auto job = std::make_shared<Job>();
-  LS_ASSIGN_OR_RETURN(job->prompt, request_prompt_ids(*session_, request, engine_->options().n_ctx));
+  const runtime::BatchEngineOptions& eo = engine_->options();
+  LS_ASSIGN_OR_RETURN(job->prompt, request_prompt_ids(*session_, request, eo.n_ctx,
+                                                      "--ctx " + std::to_string(eo.n_ctx) + "; the KV pool holds " +
+                                                          std::to_string(eo.pool_tokens) + " positions"));
   LS_ASSIGN_OR_RETURN(job->options, engine_options(request));
   job->logprobs = request.logprobs || request.top_logprobs > 0;
   job->top_logprobs = request.top_logprobs;
@@ -233,7 +246,9 @@ void BatchBackend::run() {
     in.stats.running = engine_->n_running();
     in.stats.waiting = engine_->n_waiting();
     in.stats.preemptions = engine_->preemptions();
-    in.stats.prefix_hits = pool.hits();
+    in.stats.prefix_hit_pages = engine_->prefix_hit_pages();
+    in.stats.prefix_miss_pages = engine_->prefix_miss_pages();
+    in.stats.evictions = pool.evictions();
     in.stats.steps = steps;
   }
   // Shutting down: whatever is left ends as cancelled.

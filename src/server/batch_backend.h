@@ -21,7 +21,10 @@ namespace ls::server {
 
 struct BatchBackendOptions {
   runtime::SessionOptions session;  // model, threads, template (no Context is created)
+  // engine.n_ctx 0: min(model context, pool); engine.pool_tokens 0: what kv_memory holds, at most
+  // max_running x n_ctx (runtime/kv_sizing.h).
   runtime::BatchEngineOptions engine;
+  uint64_t kv_memory = 0;  // bytes; 0: runtime::kDefaultKvMemoryBytes
 };
 
 class BatchBackend : public SessionTextBackend {
@@ -32,19 +35,16 @@ class BatchBackend : public SessionTextBackend {
   Result<std::unique_ptr<Generation>> submit(GenerationRequest request, TokenCallback on_token,
                                              DoneCallback on_done) override;
 
-  // For tests and metrics: pages referenced by sequences, sequences preempted so far, prefix-cache
-  // page hits, as of the last step.
-  struct Stats {
-    int pages_total = 0;
-    int pages_referenced = 0;
-    int pages_cached = 0;
+  // For tests and metrics, as of the last step: the pool (pages referenced by sequences, cached,
+  // prefix-cache hits and misses at admission, evictions, preemptions) and the engine's queue.
+  struct Stats : KvPoolStats {
     int running = 0;
     int waiting = 0;
-    uint64_t preemptions = 0;
-    uint64_t prefix_hits = 0;
     uint64_t steps = 0;
   };
   Stats stats() const;
+  std::optional<KvPoolStats> kv_pool_stats() const override { return static_cast<KvPoolStats>(stats()); }
+  int pool_tokens() const { return engine_->options().pool_tokens; }
 
   struct Job;    // one generation's state (batch_backend.cpp)
   struct Inbox;  // submissions and wake-ups, shared with the Generation handles

@@ -18,6 +18,7 @@ Result<runtime::GenerateOptions> engine_options(const GenerationRequest& r) {
   runtime::GenerateOptions o;
   o.max_tokens = r.max_tokens;
   o.stop = r.stop;
+  o.stop_at_eog = !r.ignore_eos;
   const SamplingParams& s = r.sampling;
   if (s.temperature) o.sampling.temperature = static_cast<float>(*s.temperature);
   if (s.top_p) o.sampling.top_p = static_cast<float>(*s.top_p);
@@ -98,16 +99,22 @@ Result<RenderedPrompt> session_render_chat(const runtime::Session& s, const std:
   return r;
 }
 
-Result<std::vector<int32_t>> request_prompt_ids(const runtime::Session& s, const GenerationRequest& r, int n_ctx) {
+Result<std::vector<int32_t>> request_prompt_ids(const runtime::Session& s, const GenerationRequest& r, int n_ctx,
+                                                const std::string& limit_note) {
   const tok::Tokenizer& tok = s.tokenizer();
   tok::TokenizeOptions o;
   // A prompt that already starts with the BOS text (chat templates write it) gets no second one.
   const std::string bos = bos_text(tok);
   o.add_special = bos.empty() || !starts_with(r.prompt, bos);
   LS_ASSIGN_OR_RETURN(std::vector<int32_t> prompt, tok.tokenize(r.prompt, o));
-  if (static_cast<int>(prompt.size()) >= n_ctx)
-    return Error::limit("the prompt is " + std::to_string(prompt.size()) + " tokens, the context holds " +
-                        std::to_string(n_ctx));
+  const int64_t n_prompt = static_cast<int64_t>(prompt.size());
+  if (n_prompt >= n_ctx)
+    return Error::limit("the prompt is " + std::to_string(n_prompt) + " tokens, the context holds " +
+                        std::to_string(n_ctx) + " (" + limit_note + ")");
+  if (r.max_tokens > 0 && n_prompt + r.max_tokens > n_ctx)
+    return Error::limit("the prompt (" + std::to_string(n_prompt) + " tokens) and max_tokens (" +
+                        std::to_string(r.max_tokens) + ") need " + std::to_string(n_prompt + r.max_tokens) +
+                        " positions, the context holds " + std::to_string(n_ctx) + " (" + limit_note + ")");
   return prompt;
 }
 

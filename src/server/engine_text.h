@@ -27,9 +27,12 @@ Result<RenderedPrompt> session_render_chat(const runtime::Session& s, const std:
 ModelInfo session_model_info(const std::string& model_path, int context_length,
                              std::chrono::steady_clock::time_point start);
 
-// The request's prompt as tokens (BOS added unless the text starts with it); a prompt that does
-// not leave room for one generated token in n_ctx is an error naming both numbers.
-Result<std::vector<int32_t>> request_prompt_ids(const runtime::Session& s, const GenerationRequest& r, int n_ctx);
+// The request's prompt as tokens (BOS added unless the text starts with it). A prompt that does
+// not leave room for one generated token in n_ctx, or with max_tokens more than n_ctx holds (as
+// OpenAI's API refuses it), is a resource-limit error naming the numbers; `limit_note` says where
+// n_ctx comes from (e.g. "--ctx 4096").
+Result<std::vector<int32_t>> request_prompt_ids(const runtime::Session& s, const GenerationRequest& r, int n_ctx,
+                                                const std::string& limit_note);
 
 Result<runtime::GenerateOptions> engine_options(const GenerationRequest& r);
 FinishReason finish_of(runtime::StopReason r);

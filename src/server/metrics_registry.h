@@ -14,6 +14,8 @@ namespace ls::server {
 class Counter {
  public:
   void inc(double v = 1) { value_.fetch_add(v, std::memory_order_relaxed); }
+  // For a counter that mirrors a monotonic count kept elsewhere (the engine's).
+  void set_total(double v) { value_.store(v, std::memory_order_relaxed); }
   double value() const { return value_.load(std::memory_order_relaxed); }
 
  private:

@@ -208,6 +208,7 @@ MaybeError read_common(const json& obj, const RequestLimits& limits, GenerationO
                              "n", "unsupported_value");
   LS_TRY_FIELD(read_stop(obj, limits, o.stop));
   LS_TRY_FIELD(read_string(obj, "user", o.user));
+  LS_TRY_FIELD(read_bool(obj, "ignore_eos", o.ignore_eos));
   return std::nullopt;
 }
 

@@ -35,6 +35,7 @@ struct GenerationOptions {
   bool logprobs = false;
   int top_logprobs = 0;
   std::string user;
+  bool ignore_eos = false;  // vLLM / llama-server extension: generate past end-of-generation tokens
 };
 
 struct ChatCompletionRequest {

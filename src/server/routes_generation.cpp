@@ -50,6 +50,7 @@ GenerationRequest to_engine_request(const ServerConfig& cfg, const GenerationOpt
   g.stop = o.stop;
   g.logprobs = o.logprobs;
   g.top_logprobs = o.top_logprobs;
+  g.ignore_eos = o.ignore_eos;
   return g;
 }
 

@@ -56,9 +56,7 @@ void add_system_routes(httplib::Server& http, ServerState& st) {
     reply_json(res, 200, {{"status", "ready"}, {"model", st.backend ? st.backend->info().id : ""}});
   });
   http.Get("/metrics", [&st](const httplib::Request&, httplib::Response& res) {
-    if (st.backend) {
-      if (auto kv = st.backend->kv_used_ratio()) st.metrics.kv_pool_used_ratio.set(*kv);
-    }
+    if (st.backend) st.metrics.observe_engine(*st.backend);
     res.set_content(st.metrics.registry.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   http.Get("/v1/models", [&st](const httplib::Request&, httplib::Response& res) {

@@ -50,15 +50,52 @@ ServerMetrics::ServerMetrics()
       model_loaded(registry.gauge("localseek_model_loaded",
                                   "1 when a model is loaded and serving.").with({})),
       kv_pool_used_ratio(registry.gauge("localseek_kv_pool_used_ratio",
-                                        "Fraction of the KV cache pool in use (fed by the engine).")
+                                        "Fraction of the KV cache in use by sequences (pages they "
+                                        "reference; cached pages nobody holds are not counted, see "
+                                        "localseek_kv_pool_pages).")
                              .with({})),
       prefix_cache_hit_ratio(registry.gauge("localseek_prefix_cache_hit_ratio",
                                             "Fraction of all prompt tokens so far that were "
-                                            "served from the prefix cache.").with({})) {
-  // Label-less histograms show up (with zero counts) before the first request.
+                                            "served from the prefix cache.").with({})),
+      kv_pool_pages(registry.gauge("localseek_kv_pool_pages",
+                                   "KV pool pages by state: referenced (held by sequences), cached "
+                                   "(prefix-cache pages nobody holds, reused or evicted on demand), free.",
+                                   {"state"})),
+      kv_pool_page_size(registry.gauge("localseek_kv_pool_page_size_tokens",
+                                       "Token positions per KV pool page.").with({})),
+      prefix_cache_hits(registry.counter("localseek_prefix_cache_hits_total",
+                                         "Prompt KV pages taken from the prefix cache when a sequence "
+                                         "was admitted.").with({})),
+      prefix_cache_misses(registry.counter("localseek_prefix_cache_misses_total",
+                                           "Whole prompt KV pages before a prompt's last token that were "
+                                           "not in the prefix cache and were computed.").with({})),
+      prefix_cache_evictions(registry.counter("localseek_prefix_cache_evictions_total",
+                                              "Cached KV pages evicted (least recently used first) to make "
+                                              "room.").with({})),
+      preemptions(registry.counter("localseek_preemptions_total",
+                                   "Running sequences sent back to wait because the KV pool ran out "
+                                   "(recomputed, mostly from the prefix cache, when there is room).")
+                      .with({})) {
+  // Label-less histograms show up (with zero counts) before the first request; so do the pool's
+  // states.
   time_to_first_token.with({});
   inter_token_latency.with({});
   queue_wait.with({});
+  for (const char* state : {"referenced", "cached", "free"}) kv_pool_pages.with({state});
+}
+
+void ServerMetrics::observe_engine(const Backend& backend) {
+  if (auto kv = backend.kv_used_ratio()) kv_pool_used_ratio.set(*kv);
+  const std::optional<KvPoolStats> pool = backend.kv_pool_stats();
+  if (!pool) return;
+  kv_pool_pages.with({"referenced"}).set(pool->pages_referenced);
+  kv_pool_pages.with({"cached"}).set(pool->pages_cached);
+  kv_pool_pages.with({"free"}).set(pool->pages_total - pool->pages_referenced - pool->pages_cached);
+  kv_pool_page_size.set(pool->page_size);
+  prefix_cache_hits.set_total(static_cast<double>(pool->prefix_hit_pages));
+  prefix_cache_misses.set_total(static_cast<double>(pool->prefix_miss_pages));
+  prefix_cache_evictions.set_total(static_cast<double>(pool->evictions));
+  preemptions.set_total(static_cast<double>(pool->preemptions));
 }
 
 std::string endpoint_label(const std::string& method, const std::string& path) {

@@ -1,9 +1,10 @@
-// The metrics `localseek serve` exposes on /metrics (all prefixed localseek_). The engine feeds the
-// KV-pool and prefix-cache gauges through this struct once it exists.
+// The metrics `localseek serve` exposes on /metrics (all prefixed localseek_). The engine's KV-pool
+// and prefix-cache figures are read from the backend at each scrape (observe_engine).
 #pragma once
 
 #include <string>
 
+#include "server/backend.h"
 #include "server/metrics_registry.h"
 
 namespace ls::server {
@@ -28,6 +29,16 @@ struct ServerMetrics {
   Gauge& model_loaded;
   Gauge& kv_pool_used_ratio;
   Gauge& prefix_cache_hit_ratio;
+  // The paged pool of the batched engine (zero for engines without one).
+  MetricFamily<Gauge>& kv_pool_pages;  // {state: referenced | cached | free}
+  Gauge& kv_pool_page_size;
+  Counter& prefix_cache_hits;          // pages
+  Counter& prefix_cache_misses;        // pages
+  Counter& prefix_cache_evictions;     // pages
+  Counter& preemptions;                // sequences
+
+  // Copies the backend's current KV figures into the gauges and counters above.
+  void observe_engine(const Backend& backend);
 };
 
 // The endpoint label for a request path: route names, never raw ids (bounded label cardinality).

@@ -81,7 +81,8 @@ Result<std::unique_ptr<Generation>> SessionBackend::submit(GenerationRequest req
                                                            TokenCallback on_token,
                                                            DoneCallback on_done) {
   LS_ASSIGN_OR_RETURN(std::vector<int32_t> prompt,
-                      request_prompt_ids(*session_, request, session_->context().n_ctx()));
+                      request_prompt_ids(*session_, request, session_->context().n_ctx(),
+                                         "--ctx " + std::to_string(session_->context().n_ctx())));
   LS_ASSIGN_OR_RETURN(runtime::GenerateOptions options, engine_options(request));
   return std::unique_ptr<Generation>(std::make_unique<SessionGeneration>(
       this, std::move(prompt), std::move(options), request.logprobs, request.top_logprobs,

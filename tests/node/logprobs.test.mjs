@@ -1,6 +1,6 @@
 // logprobs / top_logprobs from the real engine (the small trained scifact model with the R1 chat
-// template) as the official client parses them: chat's logprobs.content[] and the legacy
-// completions arrays, streamed and not.
+// template, on serve's default continuous-batching backend) as the official client parses them:
+// chat's logprobs.content[] and the legacy completions arrays, streamed and not, alone and batched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -19,9 +19,8 @@ let client;
 
 before(async () => {
   if (missing) return;
-  // --single-sequence: the continuous-batching engine (serve's default) does not report logprobs
-  // yet (it answers 501); drop the flag when it does.
-  server = await startEngineServer(modelPath, ['--chat-template', templatePath, '--single-sequence']);
+  // serve's default engine: continuous batching (BatchBackend), with two slots.
+  server = await startEngineServer(modelPath, ['--chat-template', templatePath, '--parallel', '2']);
   client = new OpenAI({ apiKey: 'unused', baseURL: server.apiURL, maxRetries: 0 });
 });
 
@@ -55,6 +54,12 @@ test('chat: logprobs.content[] per token with top_logprobs', { skip: missing && 
   for await (const chunk of stream) streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
   assert.deepEqual(streamed.map((t) => t.token), content.map((t) => t.token));
   streamed.forEach(checkChatToken);
+
+  // Batched with another request (both slots busy): the same tokens and log-probabilities.
+  const [a, b] = await Promise.all([client.chat.completions.create(ask),
+                                    client.chat.completions.create({ ...ask, messages: [{ role: 'user', content: 'What lowers insulin?' }] })]);
+  assert.deepEqual(a.choices[0].logprobs.content, content);
+  b.choices[0].logprobs.content.forEach(checkChatToken);
 });
 
 test('completions: legacy logprobs arrays', { skip: missing && 'shared model absent' }, async () => {

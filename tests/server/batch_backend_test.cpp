@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "batch_server.h"
 #include "server/http_server.h"
 #include "test_server.h"
 #include "test_support.h"
@@ -21,87 +22,11 @@ namespace {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using test::BatchServer;
+using test::ServerSetup;
 
-constexpr const char* kModel = "models/scifact-lm-q8_0.gguf";
-constexpr const char* kR1Template = "templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja";
-
-struct ServerSetup {
-  int parallel = 16;
-  int n_ctx = 512;
-  int pool_tokens = 0;
-  int prefill_chunk = 32;
-  bool prefix_cache = true;
-  std::string chat_template;
-};
-
-class BatchServer {
- public:
-  explicit BatchServer(const ServerSetup& setup = {}) {
-    BatchBackendOptions o;
-    o.session.model_path = ls::test::shared_path(kModel);
-    o.session.chat_template_path = setup.chat_template;
-    o.engine.n_threads = 2;
-    o.engine.max_running = setup.parallel;
-    o.engine.n_ctx = setup.n_ctx;
-    o.engine.pool_tokens = setup.pool_tokens;
-    o.engine.prefill_chunk = setup.prefill_chunk;
-    o.engine.prefix_cache = setup.prefix_cache;
-    auto b = BatchBackend::open(o);
-    if (!b.ok()) throw std::runtime_error(b.error().message);
-    backend_ = *b;
-    ServerConfig cfg;
-    cfg.host = "127.0.0.1";
-    cfg.port = 0;
-    cfg.parallel = setup.parallel;
-    cfg.queue_max = 32;
-    server_ = std::make_unique<HttpServer>(cfg, backend_);
-    port_ = *server_->bind();
-    thread_ = std::thread([this] { server_->serve(); });
-  }
-  ~BatchServer() {
-    server_->stop();
-    thread_.join();
-  }
-  json post(const std::string& path, const json& body, int expect = 200) {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(120, 0);
-    const auto t0 = Clock::now();
-    auto res = c.Post(path.c_str(), body.dump(), "application/json");
-    EXPECT_TRUE(res) << httplib::to_string(res.error()) << " after "
-                     << std::chrono::duration<double>(Clock::now() - t0).count() << " s";
-    if (!res) return nullptr;
-    EXPECT_EQ(res->status, expect) << res->body;
-    return json::parse(res->body, nullptr, false);
-  }
-  std::string completion(const std::string& prompt, int max_tokens) {
-    json r = post("/v1/completions", {{"prompt", prompt}, {"max_tokens", max_tokens}, {"temperature", 0}});
-    return r.is_object() && r.contains("choices") ? r["choices"][0]["text"].get<std::string>() : "<error>";
-  }
-  std::string metrics() {
-    httplib::Client c("127.0.0.1", port_);
-    auto res = c.Get("/metrics");
-    return res ? res->body : "";
-  }
-  int port() const { return port_; }
-  BatchBackend& backend() { return *backend_; }
-
-  // Waits (up to 20 s) until the engine holds no pages and runs nothing.
-  bool settles() {
-    const auto until = Clock::now() + std::chrono::seconds(20);
-    while (Clock::now() < until) {
-      const auto s = backend_->stats();
-      if (s.pages_referenced == 0 && s.running == 0 && s.waiting == 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
-
- private:
-  std::shared_ptr<BatchBackend> backend_;
-  std::unique_ptr<HttpServer> server_;
-  std::thread thread_;
-  int port_ = 0;
-};
+constexpr const char* kModel = test::kBatchModel;
+constexpr const char* kR1Template = test::kR1Template;
 
 std::vector<std::string> prompts16() {
   const char* topics[] = {"fever", "insulin", "the immune system", "tumour growth", "vitamin D", "sleep",
@@ -256,14 +181,18 @@ TEST(BatchServer, PromptOverTheContextIsA400NamingTheNumbers) {
   for (int i = 0; i < 40; ++i) p += " fever";
   json e = s.post("/v1/completions", {{"prompt", p}, {"max_tokens", 4}}, 400);
   EXPECT_NE(e["error"]["message"].get<std::string>().find("32"), std::string::npos) << e.dump();
-  // A generation never goes past the context (the model may end it sooner); the last token
-  // needs no position of its own (nothing reads its K/V), as with the one-sequence Generator.
-  json r = s.post("/v1/completions", {{"prompt", "In this study of fever,"}, {"max_tokens", 100}, {"temperature", 0}});
-  const int used = r["usage"]["completion_tokens"].get<int>() + r["usage"]["prompt_tokens"].get<int>();
-  EXPECT_LE(used, 33);
-  if (used == 33) {
-    EXPECT_EQ(r["choices"][0]["finish_reason"], "length");
-  }
+  // A prompt that fits but asks for more tokens than the context has left: 400 with the numbers.
+  e = s.post("/v1/completions", {{"prompt", "In this study of fever,"}, {"max_tokens", 100}}, 400);
+  const std::string msg = e["error"]["message"];
+  EXPECT_NE(msg.find("max_tokens (100)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the context holds 32 (--ctx 32; the KV pool holds"), std::string::npos) << msg;
+  EXPECT_EQ(e["error"]["code"], "limit_exceeded");
+  // Exactly what the context holds is fine (the legacy completions default of 16 tokens also is).
+  json r = s.post("/v1/completions", {{"prompt", "In this study of fever,"}, {"temperature", 0}, {"ignore_eos", true},
+                                      {"max_tokens", 32 - 8}});
+  ASSERT_EQ(r["usage"]["prompt_tokens"], 8) << r.dump();
+  EXPECT_EQ(r["usage"]["completion_tokens"], 24);
+  EXPECT_EQ(r["choices"][0]["finish_reason"], "length");
 }
 
 TEST(BatchServer, LogprobsOfGreedyTokensAreTheTopAlternative) {

@@ -1,5 +1,5 @@
 // `localseek serve` as a process: flags, --no-model, graceful SIGTERM, and a real Prometheus
-// (Debian package) that scrapes /metrics once and reports the target up.
+// (Debian package) that scrapes /metrics, reports the target up and sees the prefix cache's hits.
 #include <gtest/gtest.h>
 
 #include <httplib.h>
@@ -176,19 +176,27 @@ TEST(ServeCli, ServesAModelFileAndStopsOnSigint) {
 }
 
 TEST(ServeCli, PrometheusScrapesTheServer) {
+  LS_REQUIRE_ASSET("models/scifact-lm-q8_0.gguf");
   if (std::system("command -v prometheus >/dev/null 2>&1") != 0) {
     if (std::getenv("CI") != nullptr) FAIL() << "prometheus missing (scripts/deps.sh installs it)";
     GTEST_SKIP() << "SKIPPED: prometheus not installed";
   }
   const fs::path dir = temp_dir("prom");
-  std::ofstream(dir / "script.json") << R"({"model":"scripted","reply":"ok"})";
-  Child server({ls::test::binary(), "serve", "--backend", "scripted:" + (dir / "script.json").string(),
+  Child server({ls::test::binary(), "serve", "-m", ls::test::shared_path("models/scifact-lm-q8_0.gguf"), "-t", "1",
                 "--port", "0", "--data", (dir / "kb").string()});
-  const std::string port = server.wait_for(kListening);
+  const std::string port = server.wait_for(kListening, 30000ms);
   ASSERT_FALSE(port.empty()) << server.output();
   httplib::Client http("127.0.0.1", std::stoi(port));
-  ASSERT_EQ(http.Post("/v1/chat/completions", R"({"messages":[{"role":"user","content":"hi"}]})",
-                      "application/json")->status, 200);
+  http.set_read_timeout(60, 0);
+  // The same prompt twice: the second takes the first one's KV pages from the prefix cache.
+  std::string prompt = "In this study of fever,";
+  while (prompt.size() < 300) prompt += " we measured fever in patients and controls;";
+  const std::string body = nlohmann::json{{"prompt", prompt}, {"max_tokens", 4}, {"temperature", 0}}.dump();
+  for (int i = 0; i < 2; ++i) {
+    auto r = http.Post("/v1/completions", body, "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
 
   std::ofstream(dir / "prometheus.yml") << "global:\n  scrape_interval: 1s\n"
                                         << "scrape_configs:\n  - job_name: localseek\n"
@@ -198,10 +206,19 @@ TEST(ServeCli, PrometheusScrapesTheServer) {
               "--storage.tsdb.path=" + (dir / "tsdb").string(),
               "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)});
   httplib::Client api("127.0.0.1", prom_port);
+  auto query = [&api](const std::string& expr) {
+    double v = -1;
+    if (auto q = api.Get("/api/v1/query?query=" + expr); q && q->status == 200) {
+      auto j = nlohmann::json::parse(q->body, nullptr, false);
+      if (!j.is_discarded() && !j["data"]["result"].empty())
+        v = std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
+    }
+    return v;
+  };
   std::string health, last;
-  double loaded = -1;
+  double loaded = -1, hits = -1, misses = -1, referenced = -1;
   const auto until = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < until && (health != "up" || loaded != 1)) {
+  while (std::chrono::steady_clock::now() < until && (health != "up" || loaded != 1 || hits <= 0)) {
     std::this_thread::sleep_for(200ms);
     if (auto r = api.Get("/api/v1/targets"); r && r->status == 200) {
       last = r->body;
@@ -210,15 +227,17 @@ TEST(ServeCli, PrometheusScrapesTheServer) {
         health = j["data"]["activeTargets"][0].value("health", "");
     }
     if (health == "up") {
-      if (auto q = api.Get("/api/v1/query?query=localseek_model_loaded"); q && q->status == 200) {
-        auto j = nlohmann::json::parse(q->body, nullptr, false);
-        if (!j.is_discarded() && !j["data"]["result"].empty())
-          loaded = std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
-      }
+      loaded = query("localseek_model_loaded");
+      hits = query("localseek_prefix_cache_hits_total");
+      misses = query("localseek_prefix_cache_misses_total");
+      referenced = query("localseek_kv_pool_pages%7Bstate%3D%22referenced%22%7D");
     }
   }
   EXPECT_EQ(health, "up") << last << "\n" << prom.output();
   EXPECT_EQ(loaded, 1);
+  EXPECT_GT(hits, 0) << "the reused prefix is a hit";
+  EXPECT_EQ(hits, misses) << "the second request found every page the first computed";
+  EXPECT_EQ(referenced, 0);
   prom.signal(SIGTERM);
   prom.wait_exit();
   server.signal(SIGTERM);
