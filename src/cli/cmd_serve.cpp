@@ -94,6 +94,7 @@ int run_serve(ServeFlags& f) {
   cfg.reasoning_format = *format;
 
   std::shared_ptr<server::Backend> backend;
+  std::string pool_note;  // the batched engine's KV pool, in the start-up line
   if (!f.backend.empty()) {
     auto b = server::make_backend(f.backend);
     if (!b.ok()) return report_error(b.error().message);
@@ -126,8 +127,8 @@ int run_serve(ServeFlags& f) {
       bo.kv_memory = f.kv_memory;
       auto b = server::BatchBackend::open(bo);
       if (!b.ok()) return report_error(b.error().message);
-      log::info("serve: KV pool of " + std::to_string((*b)->pool_tokens()) + " positions, up to " +
-                std::to_string((*b)->info().context_length) + " per request");
+      pool_note = ", KV pool of " + std::to_string((*b)->pool_tokens()) + " positions, up to " +
+                  std::to_string((*b)->info().context_length) + " per request";
       backend = *b;
     }
   } else if (!f.no_model && f.embedding_model.empty() && f.rerank_model.empty()) {
@@ -169,7 +170,7 @@ int run_serve(ServeFlags& f) {
   }
   auto port = http.bind();
   if (!port.ok()) return report_error(port.error().message);
-  std::string serving_what = backend ? "model " + backend->info().id : "no model";
+  std::string serving_what = backend ? "model " + backend->info().id + pool_note : "no model";
   if (embedder) serving_what += ", embeddings " + embedder->model_id();
   if (reranker) serving_what += ", reranker " + reranker->model_id();
   std::printf("localseek: listening on http://%s:%d (%s)\n", cfg.host.c_str(), *port, serving_what.c_str());

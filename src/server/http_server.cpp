@@ -24,6 +24,15 @@ constexpr int kMaxThreads = 1024;
 // Connections the kernel queues before accept(): bursts of clients connect at once.
 constexpr int kListenBacklog = 512;
 
+bool is_generation(const httplib::Request& req) {
+  return req.method == "POST" && (req.path == "/v1/chat/completions" || req.path == "/v1/completions");
+}
+
+// One worker thread carries a request from routing to its log line (written after the last byte
+// of the response), so a thread-local flag pairs the two ends of the in-flight count; requests
+// that never reach routing (a bad request line) are logged too but were never counted.
+thread_local bool t_counted_generation = false;
+
 bool is_public(const ServerConfig& cfg, const std::string& path) {
   if (path == "/health" || path == "/ready") return cfg.public_health;
   if (path == "/metrics") return cfg.public_metrics;  // everything else (kb, /search too) needs a key
@@ -78,6 +87,10 @@ HttpServer::~HttpServer() { stop(); }
 void HttpServer::install_hooks() {
   ServerState& st = *state_;
   http_->set_pre_routing_handler([&st](const httplib::Request& req, httplib::Response& res) {
+    if (is_generation(req) && !t_counted_generation) {
+      t_counted_generation = true;
+      st.generation_responses.fetch_add(1);
+    }
     size_t header_bytes = 0;
     for (const auto& [k, v] : req.headers) header_bytes += k.size() + v.size() + 4;
     if (req.headers.size() > kMaxHeaderCount || header_bytes > kMaxHeaderBytes) {
@@ -138,6 +151,10 @@ void HttpServer::install_hooks() {
 
   http_->set_logger([&st](const httplib::Request& req, const httplib::Response& res) {
     st.metrics.requests.with({endpoint_label(req.method, req.path), std::to_string(res.status)}).inc();
+    if (t_counted_generation) {
+      t_counted_generation = false;
+      st.generation_responses.fetch_sub(1);
+    }
   });
 }
 
@@ -172,7 +189,7 @@ void HttpServer::start_draining() {
 
 bool HttpServer::wait_idle(std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
-  while (state_->queue.running() > 0 || state_->queue.waiting() > 0) {
+  while (state_->queue.running() > 0 || state_->queue.waiting() > 0 || state_->generation_responses.load() > 0) {
     if (std::chrono::steady_clock::now() >= until) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -32,7 +32,8 @@ class HttpServer {
   // stop() came first.
   void serve();
   // Graceful shutdown, step 1: /ready turns 503, new and queued generations get 503, running ones
-  // go on. Step 2: wait_idle() until they finished (or the time is up). Step 3: stop().
+  // go on. Step 2: wait_idle() until they finished and their responses are written (or the time
+  // is up). Step 3: stop().
   void start_draining();
   bool wait_idle(std::chrono::milliseconds limit);
   // Safe at any point, also while serve() is still starting on another thread (cpp-httplib's own

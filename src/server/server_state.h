@@ -40,6 +40,9 @@ struct ServerState {
   ApiKeys keys;
   CorsPolicy cors;
   std::atomic<bool> draining{false};
+  // Generation requests between routing and the last byte of their response: a drain waits for
+  // these, not only for the admission slots (released before the final bytes are written).
+  std::atomic<int> generation_responses{0};
   std::shared_ptr<Grounding> grounding;
   std::unique_ptr<SyncScheduler> sync;  // with a knowledge base; its thread runs only when started  // grounded answers (rag); null: the extension is ignored
 };

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -173,6 +174,55 @@ TEST(ServeCli, ServesAModelFileAndStopsOnSigint) {
   EXPECT_EQ(c.wait_exit(), 0) << c.output();
   EXPECT_NE(c.output().find("stopped"), std::string::npos) << c.output();
   fs::remove_all(temp_dir("model"));
+}
+
+// SIGTERM on the default (batched) engine: /ready turns 503, a new request is refused with 503,
+// and the stream that was running when the signal came still gets every token and [DONE].
+TEST(ServeCli, SigtermDrainsTheBatchedEngine) {
+  LS_REQUIRE_ASSET("models/scifact-lm-q8_0.gguf");
+  Child c({ls::test::binary(), "serve", "-m", ls::test::shared_path("models/scifact-lm-q8_0.gguf"), "-t", "1",
+           "--ctx", "4096", "--port", "0", "--data", ""});
+  const std::string port = c.wait_for(kListening, 30000ms);
+  ASSERT_FALSE(port.empty()) << c.output();
+  EXPECT_NE(c.output().find("KV pool of 4096 positions, up to 4096 per request"), std::string::npos) << c.output();
+  std::string body;
+  std::atomic<bool> first{false};
+  std::thread stream([&] {
+    httplib::Client http("127.0.0.1", std::stoi(port));
+    http.set_read_timeout(120, 0);
+    httplib::Request req;
+    req.method = "POST";
+    req.path = "/v1/completions";
+    req.body = R"({"prompt":"In this study of fever,","max_tokens":4000,"temperature":0,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}})";
+    req.set_header("Content-Type", "application/json");
+    req.content_receiver = [&](const char* d, size_t n, uint64_t, uint64_t) {
+      body.append(d, n);
+      first.store(true);
+      return true;
+    };
+    http.send(req);
+  });
+  const auto until = std::chrono::steady_clock::now() + 60s;
+  while (!first.load() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(first.load());
+  c.signal(SIGTERM);
+  httplib::Client http("127.0.0.1", std::stoi(port));
+  int ready = 0;
+  while (std::chrono::steady_clock::now() < until && ready != 503) {
+    auto r = http.Get("/ready");
+    ready = r ? r->status : -1;
+    if (ready != 503) std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(ready, 503);
+  auto refused = http.Post("/v1/completions", R"({"prompt":"In this study of sleep,","max_tokens":4})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  stream.join();
+  EXPECT_EQ(c.wait_exit(), 0) << c.output();
+  EXPECT_NE(c.output().find("stopped"), std::string::npos) << c.output();
+  EXPECT_NE(body.find("\"completion_tokens\":4000"), std::string::npos) << "the running stream was cut";
+  EXPECT_NE(body.find("\"finish_reason\":\"length\""), std::string::npos);
+  EXPECT_NE(body.rfind("data: [DONE]"), std::string::npos);
 }
 
 TEST(ServeCli, PrometheusScrapesTheServer) {
