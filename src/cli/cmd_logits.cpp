@@ -1,4 +1,4 @@
-// `localseek logits -m MODEL --prompt TEXT | --ids 1,2,3 [--top K] [--json] [--exact]`: teacher-forced
+// `localseek logits -m MODEL --prompt TEXT | --ids 1,2,3 [--top K] [--json] [--exact | --ggml-order]`: teacher-forced
 // next-token logits at every prompt position (the raw material of the parity tests).
 #include <CLI/CLI.hpp>
 
@@ -26,6 +26,7 @@ struct LogitsFlags {
   int top = 10;
   bool json = false;
   bool exact = false;
+  bool ggml_order = false;
 };
 
 Result<std::vector<int32_t>> parse_ids(const std::string& text) {
@@ -47,6 +48,7 @@ Result<std::vector<int32_t>> parse_ids(const std::string& text) {
 int run(const LogitsFlags& f) {
   runtime::SessionOptions so = f.model.session_options();
   so.context.exact_weights = f.exact;
+  so.context.ggml_order = f.ggml_order;
   auto session = runtime::Session::open(so);
   if (!session.ok()) return report_error(session.error().message);
   runtime::Session& s = **session;
@@ -95,6 +97,10 @@ const Registrar kLogits{{"logits", "Print the top next-token logits at every pro
                                         "Reference mode for debugging: weights dequantised exactly, F32 activations "
                                         "(no Q8 activation quantisation), double dot products, F32 KV cache; "
                                         "comparable with the float64 oracle files, slow");
+                           auto* g = sub.add_flag("--ggml-order", f->ggml_order,
+                                                  "llama.cpp parity mode: K-type dot products and RoPE rounded in the order of "
+                                                  "llama.cpp's x86 CPU build (scalar kernels, slower)");
+                           g->excludes("--exact");
                            return [f, p, i] {
                              if (p->count() == 0 && i->count() == 0) return report_error("give --prompt or --ids");
                              return run(*f);

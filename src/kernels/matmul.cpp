@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kernels/gemm.h"
+#include "kernels/ggml_order.h"
 
 namespace ls::kernels {
 namespace {
@@ -49,8 +50,11 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
   // Prefill goes through the panel kernels or dot_tile, which may read a different activation
   // format than vec_dot (the panel kernels read vec_dot's). The panel kernels give every token the
   // same bits as vec_dot (tests/kernels/gemm_test.cpp), so per_token may use them too.
-  const GemmKernels* panels = n_tokens >= kPanelMinTokens ? gemm_kernels_for(w.type, options.isa) : nullptr;
-  const bool tiled = panels == nullptr && n_tokens > 1 && k->dot_tile != nullptr && !options.per_token;
+  const GgmlOrderDot* ggml = options.ggml_order ? ggml_order_dot(w.type) : nullptr;
+  const GemmKernels* panels = n_tokens >= kPanelMinTokens && ggml == nullptr ? gemm_kernels_for(w.type, options.isa) : nullptr;
+  const bool tiled = panels == nullptr && ggml == nullptr && n_tokens > 1 && k->dot_tile != nullptr && !options.per_token;
+  // ggml's GEMM order for the tokens of full groups of 4 (its repacked types), its GEMV order after.
+  const int64_t grouped_end = ggml != nullptr && !options.per_token ? n_tokens - n_tokens % 4 : 0;
   const GgmlType act_type = tiled ? k->tile_act_type : k->vec_dot_type;
   const TypeKernels* act = kernels_for(act_type, options.isa);
   if (act == nullptr) return Error::internal("matmul: no activation kernels for type id " + type_label(act_type));
@@ -132,6 +136,13 @@ Status matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
       float* out = y + static_cast<size_t>(t0) * y_stride + r0;
       if (tiled) {
         k->dot_tile(w.n_in, wr, w_stride, nr, at, a_stride, nt, out, y_stride);
+        continue;
+      }
+      if (ggml != nullptr) {
+        for (int t = 0; t < nt; ++t) {
+          const VecDotFn dot = t0 + t < grouped_end && ggml->grouped != nullptr ? ggml->grouped : ggml->single;
+          for (int r = 0; r < nr; ++r) out[t * y_stride + r] = dot(w.n_in, wr + r * w_stride, at + t * a_stride);
+        }
         continue;
       }
       if (k->gemv != nullptr) {  // decode, or per_token: gemv equals vec_dot bit for bit

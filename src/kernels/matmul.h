@@ -53,6 +53,10 @@ struct MatmulOptions {
   // n_tokens: a token's result is then the same bits as if it were alone, which the batched
   // server forward needs (one sequence's greedy output must not depend on its batch mates).
   bool per_token = false;
+  // The float order of llama.cpp's x86 build for the types kernels/ggml_order.h lists (scalar,
+  // slower; every ISA the same bits): a token in a full group of 4 (batches of 4+ tokens, not
+  // per_token) takes ggml's GEMM order, the others its vec_dot/GEMV order. Other types unchanged.
+  bool ggml_order = false;
 };
 
 // pool may be null (single-threaded). Errors: unsupported type or ISA, n_in not a multiple of the

@@ -58,6 +58,14 @@ float vec_dot_q3_k(int64_t n, const void* w, const void* a);
 float vec_dot_q4_k(int64_t n, const void* w, const void* a);
 float vec_dot_q5_k(int64_t n, const void* w, const void* a);
 float vec_dot_q6_k(int64_t n, const void* w, const void* a);
+// The same in the float order of llama.cpp's x86 build (kernels/ggml_order.h).
+float vec_dot_q2_k_ggml(int64_t n, const void* w, const void* a);
+float vec_dot_q2_k_ggml_grouped(int64_t n, const void* w, const void* a);
+float vec_dot_q3_k_ggml(int64_t n, const void* w, const void* a);
+float vec_dot_q4_k_ggml(int64_t n, const void* w, const void* a);
+float vec_dot_q4_k_ggml_grouped(int64_t n, const void* w, const void* a);
+float vec_dot_q5_k_ggml(int64_t n, const void* w, const void* a);
+float vec_dot_q6_k_ggml(int64_t n, const void* w, const void* a);
 
 // ggml's float -> nearest int (round half to even) for |x| <= 2^22, used by the K quantisers.
 static inline int nearest_int(float x) {

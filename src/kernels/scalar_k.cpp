@@ -250,4 +250,140 @@ float vec_dot_q6_k(int64_t n, const void* w, const void* a) {
   return sum;
 }
 
+// ---------------------------------------------------------------- ggml's float order
+// The dot products in the float order of the llama.cpp CPU build the parity goldens come from
+// (x86, AVX2 code in its AVX-512 variant; see kernels/ggml_order.h). The integer parts are exact;
+// only where the float scales are applied differs from the functions above.
+
+namespace {
+// ggml's AVX2 K dot products keep eight int32 lanes per super-block: lane l holds the values e
+// with (e % 32) / 4 == l (4 consecutive bytes of every 32-byte chunk).
+inline int lane_of(int e) { return (e % 32) / 4; }
+// hsum_float_8: upper half + lower half, then (0 + 2) + (1 + 3).
+inline float hsum8(const float a[8]) { return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7])); }
+
+// The repacked types (Q2_K, Q4_K as q*_K_8x8): per part of a super-block the exact integer sums
+// of scale * dot and of min * bsum, each scaled with one FMA into its own accumulator; the result
+// is their difference. `parts` = 1 (GEMV: one token, or the tail of a batch) or the GEMM's
+// granularity (2 halves for Q2_K, 4 x 64 values for Q4_K).
+template <class Block, int kGroups, void (*kSums)(const Block&, const BlockQ8_K&, int*, int*)>
+float dot_repacked(int64_t n, const void* w, const void* a, int parts) {
+  const auto* x = static_cast<const Block*>(w);
+  const auto* y = static_cast<const BlockQ8_K*>(a);
+  float acc = 0, accm = 0;
+  for (int64_t i = 0; i < n / kQK_K; ++i) {
+    int isum[kGroups], msum[kGroups];
+    kSums(x[i], y[i], isum, msum);
+    const float d = fp16_to_fp32(x[i].d) * y[i].d;
+    const float dmin = fp16_to_fp32(x[i].dmin) * y[i].d;
+    const int per = kGroups / parts;
+    for (int p = 0; p < parts; ++p) {
+      int is = 0, ms = 0;
+      for (int g = p * per; g < (p + 1) * per; ++g) {
+        is += isum[g];
+        ms += msum[g];
+      }
+      acc = std::fma(static_cast<float>(is), d, acc);
+      accm = std::fma(static_cast<float>(ms), dmin, accm);
+    }
+  }
+  return acc - accm;
+}
+
+// Q2_K sums per half super-block (128 values).
+void q2k_sums(const BlockQ2_K& x, const BlockQ8_K& y, int* isum, int* msum) {
+  int8_t q[kQK_K];
+  unpack_q2_k(x, q);
+  for (int h = 0; h < 2; ++h) isum[h] = msum[h] = 0;
+  for (int j = 0; j < 16; ++j) {
+    isum[j / 8] += (x.scales[j] & 0xF) * sub_dot(q + 16 * j, y.qs + 16 * j, 16);
+    msum[j / 8] += y.bsums[j] * (x.scales[j] >> 4);
+  }
+}
+
+// Q4_K sums per 64 values (two 32-value sub-blocks).
+void q4k_sums(const BlockQ4_K& x, const BlockQ8_K& y, int* isum, int* msum) {
+  int8_t q[kQK_K];
+  unpack_q4_k(x, q);
+  for (int p = 0; p < 4; ++p) isum[p] = msum[p] = 0;
+  for (int j = 0; j < 8; ++j) {
+    uint8_t sc, m;
+    k4_scale_min(j, x.scales, &sc, &m);
+    isum[j / 2] += sc * sub_dot(q + 32 * j, y.qs + 32 * j, 32);
+    msum[j / 2] += m * (y.bsums[2 * j] + y.bsums[2 * j + 1]);
+  }
+}
+}  // namespace
+
+float vec_dot_q2_k_ggml(int64_t n, const void* w, const void* a) { return dot_repacked<BlockQ2_K, 2, q2k_sums>(n, w, a, 1); }
+float vec_dot_q2_k_ggml_grouped(int64_t n, const void* w, const void* a) {
+  return dot_repacked<BlockQ2_K, 2, q2k_sums>(n, w, a, 2);
+}
+float vec_dot_q4_k_ggml(int64_t n, const void* w, const void* a) { return dot_repacked<BlockQ4_K, 4, q4k_sums>(n, w, a, 1); }
+float vec_dot_q4_k_ggml_grouped(int64_t n, const void* w, const void* a) {
+  return dot_repacked<BlockQ4_K, 4, q4k_sums>(n, w, a, 4);
+}
+
+float vec_dot_q3_k_ggml(int64_t n, const void* w, const void* a) {
+  const auto* x = static_cast<const BlockQ3_K*>(w);
+  const auto* y = static_cast<const BlockQ8_K*>(a);
+  int8_t q[kQK_K], sc[16];
+  float acc[8] = {};
+  for (int64_t i = 0; i < n / kQK_K; ++i) {
+    unpack_q3_k(x[i], q);
+    q3k_scales(x[i].scales, sc);
+    int lane[8] = {};
+    for (int e = 0; e < kQK_K; ++e) lane[lane_of(e)] += sc[e / 16] * q[e] * y[i].qs[e];
+    const float d = y[i].d * fp16_to_fp32(x[i].d);
+    for (int l = 0; l < 8; ++l) acc[l] = std::fma(d, static_cast<float>(lane[l]), acc[l]);
+  }
+  return hsum8(acc);
+}
+
+// Q5_K: the lanes as above; the mins term (-d_a * dmin_w) * sum(m * bsums) accumulates apart
+// (one FMA per super-block) and joins after the lane reduction.
+float vec_dot_q5_k_ggml(int64_t n, const void* w, const void* a) {
+  const auto* x = static_cast<const BlockQ5_K*>(w);
+  const auto* y = static_cast<const BlockQ8_K*>(a);
+  int8_t q[kQK_K];
+  float acc[8] = {};
+  float summs = 0;
+  for (int64_t i = 0; i < n / kQK_K; ++i) {
+    unpack_q5_k(x[i], q);
+    int lane[8] = {};
+    int mins = 0;
+    for (int j = 0; j < 8; ++j) {
+      uint8_t sc, m;
+      k4_scale_min(j, x[i].scales, &sc, &m);
+      for (int l = 0; l < 32; ++l) lane[lane_of(32 * j + l)] += sc * q[32 * j + l] * y[i].qs[32 * j + l];
+      mins += m * (y[i].bsums[2 * j] + y[i].bsums[2 * j + 1]);
+    }
+    const float d = y[i].d * fp16_to_fp32(x[i].d);
+    const float dmin = -y[i].d * fp16_to_fp32(x[i].dmin);
+    for (int l = 0; l < 8; ++l) acc[l] = std::fma(d, static_cast<float>(lane[l]), acc[l]);
+    summs = std::fma(dmin, static_cast<float>(mins), summs);
+  }
+  return hsum8(acc) + summs;
+}
+
+// Q6_K: quants taken + 32 in the lanes; lane l subtracts 32 * (bsums[2l] * sc[2l] + bsums[2l+1] *
+// sc[2l+1]) (values 32l .. 32l+31, not the lane's own values: ggml's layout, kept exactly).
+float vec_dot_q6_k_ggml(int64_t n, const void* w, const void* a) {
+  const auto* x = static_cast<const BlockQ6_K*>(w);
+  const auto* y = static_cast<const BlockQ8_K*>(a);
+  int8_t q[kQK_K];
+  float acc[8] = {};
+  for (int64_t i = 0; i < n / kQK_K; ++i) {
+    unpack_q6_k(x[i], q);
+    int lane[8] = {};
+    for (int e = 0; e < kQK_K; ++e) lane[lane_of(e)] += x[i].scales[e / 16] * (q[e] + 32) * y[i].qs[e];
+    for (int l = 0; l < 8; ++l) {
+      lane[l] -= 32 * (y[i].bsums[2 * l] * x[i].scales[2 * l] + y[i].bsums[2 * l + 1] * x[i].scales[2 * l + 1]);
+    }
+    const float d = y[i].d * fp16_to_fp32(x[i].d);
+    for (int l = 0; l < 8; ++l) acc[l] = std::fma(d, static_cast<float>(lane[l]), acc[l]);
+  }
+  return hsum8(acc);
+}
+
 }  // namespace ls::kernels::scalar

@@ -75,6 +75,7 @@ Result<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> mo
   }
   c->scratch_.allocate(hp, n_batch, n_ctx, pool);
   c->scratch_.lin.exact_weights = opts.exact_weights;
+  c->scratch_.lin.ggml_order = opts.ggml_order;
   c->logits_.resize(static_cast<size_t>(hp.n_vocab));
   return c;
 }

@@ -29,6 +29,12 @@ struct ContextOptions {
   // (no Q8 quantisation), double dot products, F32 KV cache (kv_type ignored). Compared with
   // the float64 oracle files, it is where a wrong bit in a dequantiser shows. Single-threaded matmuls.
   bool exact_weights = false;
+  // llama.cpp parity mode: the K-type dot products in the float order of llama.cpp's x86 build
+  // (kernels/ggml_order.h: scalar, so prefill and decode of K-type models are slower) and RoPE's
+  // rotation as that build's fused multiply-adds. With it, the K-quant models follow llama.cpp's
+  // default setting (flash attention, F16 KV) to its last bit on short prompts; see
+  // tests/model/parity_test.cpp. Off: the fast kernels' own (equally exact-integer) order.
+  bool ggml_order = false;
 };
 
 class Context {

@@ -117,7 +117,8 @@ void decode_step(const Model& m, Scratch& s, std::span<const SeqTokens> segments
   const ModelWeights& w = m.weights();
   const int64_t n = plan_rows(segments, s);
   if (n == 0) return;
-  const RopeParams rp = rope_params(m);
+  RopeParams rp = rope_params(m);
+  rp.fused = s.lin.ggml_order;
   int64_t row = 0;
   for (const SeqTokens& seg : segments) {
     for (int64_t t = 0; t < seg.n; ++t) matrix_row(w.token_embd, seg.tokens[t], s.x.data() + (row + t) * hp.n_embd);

@@ -60,6 +60,7 @@ void linear(const Matrix& w, const float* x, int64_t n_rows, float* y, LinearCon
   wm.row_stride = w.row_bytes;
   kernels::MatmulOptions mo;
   mo.per_token = per_token;
+  mo.ggml_order = lc.ggml_order;
   const Status st = kernels::matmul(wm, x, n_rows, y, lc.scratch, lc.pool, mo);
   if (!st.ok()) {
     // resolve_weights admits only shapes and types the kernels accept, so this is a bug.

@@ -26,6 +26,8 @@ struct LinearContext {
   // the dequantisers and the rest of the forward pass against the float64 oracle.
   bool exact_weights = false;
   std::vector<float> exact_row;  // one dequantised weight row (exact mode only)
+  // llama.cpp's float order for the types kernels/ggml_order.h lists (ContextOptions::ggml_order).
+  bool ggml_order = false;
 };
 
 // Bytes of activation scratch for n_rows rows of up to `cols` values, whatever the weight type.

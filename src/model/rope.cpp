@@ -32,8 +32,13 @@ void rope_apply(const RopeParams& p, const float* table_row, float* x, int n_hea
       float& a = v[i * stride];
       float& b = v[i * stride + partner];
       const float x0 = a, x1 = b;
-      a = x0 * c - x1 * s;
-      b = x0 * s + x1 * c;
+      if (p.fused) {
+        a = std::fma(x0, c, -(x1 * s));
+        b = std::fma(x0, s, x1 * c);
+      } else {
+        a = x0 * c - x1 * s;
+        b = x0 * s + x1 * c;
+      }
     }
   }
 }

@@ -15,6 +15,9 @@ struct RopeParams {
   float freq_scale = 1.0f;
   const float* freq_factors = nullptr;  // n_rot/2 entries, or null
   RopeStyle style = RopeStyle::kAdjacent;
+  // Rotate as llama.cpp's x86 build does: x0*c - x1*s and x0*s + x1*c each as one FMA (its
+  // compiler contracts them: fma(x0, c, -(x1*s)), fma(x0, s, x1*c)); otherwise products rounded.
+  bool fused = false;
 };
 
 // table[(t * n_rot/2 + i) * 2 + {0,1}] = {cos, sin} of pair i for position pos0 + t.

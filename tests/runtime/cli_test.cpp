@@ -93,6 +93,33 @@ TEST(CliLogits, TopOfEveryPositionMatchesGolden) {
   EXPECT_EQ(nlohmann::json::parse(t.out).at("prompt_ids").get<std::vector<int32_t>>(), g.prompt_ids);
 }
 
+// --ggml-order: on a Q2_K model (repacked by llama.cpp on x86, Q3_K lanes) the prompt logits follow
+// llama.cpp's default setting (flash attention, F16 KV) to the rounding of the golden file; the
+// fast default order parts from it at the last position (0.17 in log-prob).
+TEST(CliLogits, GgmlOrderFollowsLlamaCppDefaultSetting) {
+  LS_REQUIRE_ASSET("models/tiny-qwen2-q2_k.gguf");
+  ls::test::Golden g;
+  ASSERT_TRUE(ls::test::load_golden(ls::test::shared_path("golden/tiny-qwen2-q2_k/p2-dog.json"), g));
+  std::string ids;
+  for (int32_t id : g.prompt_ids) {
+    if (!ids.empty()) ids.push_back(',');
+    ids.append(std::to_string(id));
+  }
+  const Output o = run_cli("logits -m " + model("tiny-qwen2-q2_k") + " --ids " + ids + " --top 3 --ggml-order --json");
+  ASSERT_EQ(o.code, 0) << o.out;
+  const auto j = nlohmann::json::parse(o.out);
+  const auto& pos = j.at("positions");
+  ASSERT_EQ(pos.size(), g.prompt_ids.size());
+  for (size_t i = 0; i < pos.size(); ++i) {
+    const auto& top = pos[i].at("top");
+    EXPECT_EQ(top[0][0].get<int32_t>(), g.positions[i].top[0].first) << "position " << i;
+    const double ours = top[0][1].get<double>() - top[1][1].get<double>();
+    const double theirs = g.positions[i].top[0].second - g.positions[i].top[1].second;
+    EXPECT_NEAR(ours, theirs, 2e-5) << "position " << i;
+  }
+  EXPECT_NE(run_cli("logits -m " + model("tiny-qwen2-q2_k") + " --ids 1,2 --ggml-order --exact").code, 0);
+}
+
 }  // namespace
 
 namespace {
