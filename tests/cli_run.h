@@ -17,6 +17,18 @@ struct CliRun {
   std::string out;
 };
 
+// `s` as one shell word: single-quoted, an embedded ' written as '\''. Built with append: GCC 12
+// warns spuriously (-Wrestrict) on "'" + s + "'".
+inline std::string shell_quote(const std::string& s) {
+  std::string q(1, '\'');
+  for (char c : s) {
+    if (c == '\'') q.append("'\\''");
+    else q.push_back(c);
+  }
+  q.push_back('\'');
+  return q;
+}
+
 inline CliRun run_cli(const std::string& args, bool with_stderr = true) {
   const std::string cmd = binary() + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(cmd.c_str(), "r");

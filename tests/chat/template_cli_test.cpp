@@ -14,13 +14,8 @@ namespace {
 
 constexpr auto run = [](const std::string& args) { return ls::test::run_cli(args); };
 
-// Built with append: GCC 12 warns spuriously (-Wrestrict) on "'" + s + "'".
-std::string quote(const std::string& s) {
-  std::string q(1, '\'');
-  q.append(s);
-  q.push_back('\'');
-  return q;
-}
+using ls::test::shell_quote;
+constexpr auto quote = [](const std::string& s) { return shell_quote(s); };
 
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);

@@ -20,7 +20,7 @@ void inspect_every_file_in(const std::string& dir) {
   for (const auto& e : std::filesystem::directory_iterator(ls::test::shared_path(dir))) {
     if (e.path().extension() != ".gguf") continue;
     SCOPED_TRACE(e.path().string());
-    CliRun r = run("inspect --json --tensors '" + e.path().string() + "'");
+    CliRun r = run("inspect --json --tensors " + ls::test::shell_quote(e.path().string()));
     ASSERT_EQ(r.exit_code, 0) << r.out;
     const auto j = nlohmann::json::parse(r.out);
     ++n;

@@ -19,7 +19,7 @@ constexpr auto run = [](const std::string& args) { return ls::test::run_cli(args
 TEST(InspectCli, JsonOfAQuantizedModel) {
   LS_REQUIRE_ASSET("models/tiny-qwen2-q4_k_m.gguf");
   const std::string path = ls::test::shared_path("models/tiny-qwen2-q4_k_m.gguf");
-  CliRun r = run("inspect --json --tensors '" + path + "'");
+  CliRun r = run("inspect --json --tensors " + ls::test::shell_quote(path));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["path"], path);
@@ -63,7 +63,7 @@ TEST(InspectCli, JsonOfAQuantizedModel) {
 
 TEST(InspectCli, VocabularyWithChatTemplate) {
   LS_REQUIRE_ASSET("vocab/ggml-vocab-deepseek-r1-qwen.gguf");
-  CliRun r = run("inspect --json '" + ls::test::shared_path("vocab/ggml-vocab-deepseek-r1-qwen.gguf") + "'");
+  CliRun r = run("inspect --json " + ls::test::shell_quote(ls::test::shared_path("vocab/ggml-vocab-deepseek-r1-qwen.gguf")));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["tensor_count"], 0);
@@ -79,7 +79,7 @@ TEST(InspectCli, VocabularyWithChatTemplate) {
 
 TEST(InspectCli, HumanOutputNamesTheEssentials) {
   LS_REQUIRE_ASSET("models/stories260K-q8_0.gguf");
-  CliRun r = run("inspect --tensors --metadata '" + ls::test::shared_path("models/stories260K-q8_0.gguf") + "'");
+  CliRun r = run("inspect --tensors --metadata " + ls::test::shell_quote(ls::test::shared_path("models/stories260K-q8_0.gguf")));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   for (const char* s : {"GGUF v3", "architecture    llama", "Q8_0 (7)", "292,800", "block_count", "feed_forward_length",
                         "172", "tokenizer       llama, 512 tokens", "blk.0.ffn_down.weight", "f16",

@@ -11,31 +11,19 @@
 #include <sstream>
 
 #include "kb/knowledge_base.h"
+#include "cli_run.h"
 #include "kb_test_util.h"
 #include "test_support.h"
 
 namespace ls::kb {
 namespace {
 
-struct CmdResult {
-  int code = -1;
-  std::string out;
-};
+using CmdResult = ls::test::CliRun;
 
-CmdResult run(const std::string& args) {
-  CmdResult r;
-  std::string cmd = ls::test::binary() + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+// stdout only: the tests parse it as JSON.
+CmdResult run(const std::string& args) { return ls::test::run_cli(args, /*with_stderr=*/false); }
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+std::string q(const std::string& s) { return ls::test::shell_quote(s); }
 
 #ifndef KB_CRASH_TEST
 TEST(KbCli, CreateAddSearchListRemove) {
@@ -43,14 +31,14 @@ TEST(KbCli, CreateAddSearchListRemove) {
   std::string data = " --data " + q(dir / "data");
   test::write_file(dir / "docs/a.md", "# Apples\nApples grow on trees in orchards.\n## Storage\nKeep apples cool.");
   test::write_file(dir / "docs/b.txt", "Bananas are yellow.");
-  ASSERT_EQ(run("kb create fruit" + data).code, 0);
-  EXPECT_NE(run("kb create fruit" + data).code, 0);  // exists
+  ASSERT_EQ(run("kb create fruit" + data).exit_code, 0);
+  EXPECT_NE(run("kb create fruit" + data).exit_code, 0);  // exists
   CmdResult add = run("kb add fruit " + q(dir / "docs") + data + " --json");
-  ASSERT_EQ(add.code, 0) << add.out;
+  ASSERT_EQ(add.exit_code, 0) << add.out;
   auto aj = nlohmann::json::parse(add.out);
   EXPECT_EQ(aj["added"], 2);
   CmdResult s = run("kb search fruit 'keep apples cool' -k 3 --json" + data);
-  ASSERT_EQ(s.code, 0);
+  ASSERT_EQ(s.exit_code, 0);
   auto sj = nlohmann::json::parse(s.out);
   ASSERT_FALSE(sj["results"].empty());
   const auto& top = sj["results"][0];
@@ -61,15 +49,15 @@ TEST(KbCli, CreateAddSearchListRemove) {
   EXPECT_NE(top["source"].get<std::string>().find("a.md"), std::string::npos);
   CmdResult human = run("kb search fruit bananas" + data);
   EXPECT_NE(human.out.find("Bananas are yellow."), std::string::npos);
-  EXPECT_EQ(run("kb search fruit '\"unbalanced AND ( NEAR' " + data).code, 0);
+  EXPECT_EQ(run("kb search fruit '\"unbalanced AND ( NEAR' " + data).exit_code, 0);
   CmdResult ls = run("kb ls fruit --json" + data);
   auto lj = nlohmann::json::parse(ls.out);
   EXPECT_EQ(lj["total"], 2);
   std::string id = lj["documents"][0]["id"];
-  EXPECT_EQ(run("kb rm fruit " + q(id) + data).code, 0);
+  EXPECT_EQ(run("kb rm fruit " + q(id) + data).exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(run("kb ls fruit --json" + data).out)["total"], 1);
-  EXPECT_EQ(run("kb search nosuch x" + data).code, 2);
-  EXPECT_EQ(run("kb rm fruit" + data).code, 0);
+  EXPECT_EQ(run("kb search nosuch x" + data).exit_code, 2);
+  EXPECT_EQ(run("kb rm fruit" + data).exit_code, 0);
   EXPECT_EQ(run("kb ls --json" + data).out.find("fruit"), std::string::npos);
 }
 
@@ -79,7 +67,7 @@ TEST(KbCli, BadFilesAreReportedAndSkipped) {
   test::write_file(dir / "in/good.txt", "good words");
   test::write_file(dir / "in/bad.pdf", "no pdf here");
   CmdResult add = run("kb add c --create " + q(dir / "in") + " " + q(dir / "missing.txt") + " --json" + data);
-  ASSERT_EQ(add.code, 0) << add.out;
+  ASSERT_EQ(add.exit_code, 0) << add.out;
   auto j = nlohmann::json::parse(add.out);
   EXPECT_EQ(j["added"], 1);
   EXPECT_EQ(j["failed"], 2);
@@ -92,9 +80,9 @@ TEST(KbCli, SourcesAndSync) {
   test::ScratchDir dir;
   std::string data = " --data " + q(dir / "data");
   test::write_file(dir / "src/one.txt", "first file");
-  ASSERT_EQ(run("kb create c" + data).code, 0);
-  ASSERT_EQ(run("kb source add c " + q(dir / "src") + " --schedule '*/5 * * * *'" + data).code, 0);
-  EXPECT_NE(run("kb source add c " + q(dir / "src") + " --schedule 'bad cron'" + data).code, 0);
+  ASSERT_EQ(run("kb create c" + data).exit_code, 0);
+  ASSERT_EQ(run("kb source add c " + q(dir / "src") + " --schedule '*/5 * * * *'" + data).exit_code, 0);
+  EXPECT_NE(run("kb source add c " + q(dir / "src") + " --schedule 'bad cron'" + data).exit_code, 0);
   auto s1 = nlohmann::json::parse(run("kb sync --json" + data).out);
   EXPECT_EQ(s1["synced"][0]["added"], 1);
   test::write_file(dir / "src/two.txt", "second file");
@@ -111,12 +99,12 @@ TEST(KbCli, SourcesAndSync) {
 TEST(KbCli, EvalRetrievalJson) {
   LS_REQUIRE_ASSET("data/xquad-en/corpus.jsonl");
   CmdResult r = run("eval retrieval --json --dataset " + q(ls::test::shared_path("data/xquad-en")));
-  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   for (const char* k : {"ndcg_at_10", "recall_at_100", "mrr_at_10", "queries", "p50_ms"}) EXPECT_TRUE(j.contains(k)) << k;
   EXPECT_EQ(j["queries"], 1190);
   EXPECT_GT(j["ndcg_at_10"].get<double>(), 0.9);
-  EXPECT_NE(run("eval retrieval --dataset /nonexistent").code, 0);
+  EXPECT_NE(run("eval retrieval --dataset /nonexistent").exit_code, 0);
 }
 #endif
 
@@ -138,8 +126,8 @@ TEST(KbCrash, KillDuringIngestThenRestart) {
     test::write_file(dir / "big.jsonl", corpus.str());
   }
   std::string data = dir / "data";
-  ASSERT_EQ(run("kb create big --data " + q(data)).code, 0);
-  ASSERT_EQ(run("kb source add big " + q(dir / "big.jsonl") + " --data " + q(data)).code, 0);
+  ASSERT_EQ(run("kb create big --data " + q(data)).exit_code, 0);
+  ASSERT_EQ(run("kb source add big " + q(dir / "big.jsonl") + " --data " + q(data)).exit_code, 0);
 
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
@@ -220,7 +208,7 @@ TEST(KbCrash, KillDuringIngestThenRestart) {
   }
   // The next sync completes the rest.
   CmdResult again = run("kb sync --json --data " + q(data));
-  ASSERT_EQ(again.code, 0) << again.out;
+  ASSERT_EQ(again.exit_code, 0) << again.out;
   auto j = nlohmann::json::parse(again.out);
   EXPECT_EQ(j["synced"][0]["added"].get<int64_t>() + j["synced"][0]["unchanged"].get<int64_t>(), kDocs);
   EXPECT_GE(j["synced"][0]["unchanged"].get<int64_t>(), static_cast<int64_t>(acked.size()));
