@@ -25,6 +25,20 @@ using test::ServerSetup;
 
 constexpr int kLongCtx = 32768;  // KV of the scifact model: 1 KiB per position
 
+// Deadlines must leave room for the work before them (tokenizing a 32k-token prompt, the first
+// step), which an ASan/UBSan build does several times slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kSlowBuild = 5;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr double kSlowBuild = 5;
+#else
+constexpr double kSlowBuild = 1;
+#endif
+#else
+constexpr double kSlowBuild = 1;
+#endif
+
 // A streaming completion on its own thread: the events it got so far, when the first token came.
 class Stream {
  public:
@@ -95,7 +109,7 @@ TEST(BatchLifecycle, DeadlineCancelsDecodingRequestsAndFreesTheirPages) {
   setup.parallel = 2;
   setup.n_ctx = kLongCtx;
   setup.pool_tokens = kLongCtx;
-  setup.timeout_seconds = 2;
+  setup.timeout_seconds = 2 * kSlowBuild;
   BatchServer s(setup);
   // Both would need tens of seconds for their 32000 tokens; the deadline ends them mid-decode.
   Stream streamed(s.port(), long_generation(32000));
@@ -146,7 +160,7 @@ TEST(BatchLifecycle, DeadlineCancelsARequestWaitingForKvPages) {
   const std::string big = prompt_of(s.backend(), kLongCtx - 16 - 8);
   // B gets a deadline shorter than A's (in production all share --timeout, and the requests
   // ahead of a waiting one may outlast it, e.g. when they arrived together or steps are slow).
-  s.server().state().config.timeout_seconds = 1;
+  s.server().state().config.timeout_seconds = 1 * kSlowBuild;
   auto b = std::async(std::launch::async, [&] { return s.post("/v1/completions", {{"prompt", big}, {"max_tokens", 8}}, 504); });
   ASSERT_TRUE(s.wait_for([](const BatchBackend::Stats& st) { return st.waiting == 1; })) << "B never waited for the pool";
   const json e = b.get();
@@ -168,7 +182,7 @@ TEST(BatchLifecycle, DeadlineAnswers503ForARequestStillInTheAdmissionQueue) {
   BatchServer s(setup);
   Stream a(s.port(), long_generation(32000));
   ASSERT_TRUE(a.wait_first_token());
-  s.server().state().config.timeout_seconds = 0.5;  // for B only, as above
+  s.server().state().config.timeout_seconds = 0.5 * kSlowBuild;  // for B only, as above
   const json e = s.post("/v1/completions", {{"prompt", "In this study of sleep,"}, {"max_tokens", 4}}, 503);
   EXPECT_NE(e["error"]["message"].get<std::string>().find("timed out waiting in the queue"), std::string::npos) << e.dump();
   EXPECT_EQ(s.server().state().queue.waiting(), 0);
@@ -185,7 +199,9 @@ TEST(BatchLifecycle, DrainFinishesRunningRefusesNewAndQueuedAndReadyTurnsFalse) 
   setup.n_ctx = 4096;
   setup.pool_tokens = 4096;
   BatchServer s(setup);
-  json body = long_generation(4000);
+  // Long enough to still run while the test drains (ASan decodes ~25 ms a token: fewer there).
+  const int a_tokens = kSlowBuild > 1 ? 800 : 4000;
+  json body = long_generation(a_tokens);
   body["stream_options"] = {{"include_usage", true}};
   Stream a(s.port(), body);
   ASSERT_TRUE(a.wait_first_token());
@@ -193,7 +209,9 @@ TEST(BatchLifecycle, DrainFinishesRunningRefusesNewAndQueuedAndReadyTurnsFalse) 
   auto b = std::async(std::launch::async, [&] {
     return s.post("/v1/completions", {{"prompt", "In this study of sleep,"}, {"max_tokens", 4}}, 503);
   });
-  ASSERT_TRUE(s.wait_for([&](const BatchBackend::Stats&) { return s.server().state().queue.waiting() == 1; }));
+  ASSERT_TRUE(s.wait_for([&](const BatchBackend::Stats&) { return s.server().state().queue.waiting() == 1; }))
+      << "admission queue: " << s.server().state().queue.running() << " running, " << s.server().state().queue.waiting()
+      << " waiting; engine: " << s.backend().stats().running << " running, " << s.backend().stats().waiting << " waiting";
   const int running_at_drain = s.server().state().queue.running();
   s.server().start_draining();
   EXPECT_EQ(b.get()["error"]["message"], "the server is shutting down");
@@ -207,14 +225,14 @@ TEST(BatchLifecycle, DrainFinishesRunningRefusesNewAndQueuedAndReadyTurnsFalse) 
   const json refused = s.post("/v1/completions", {{"prompt", "In this study of obesity,"}, {"max_tokens", 4}}, 503);
   EXPECT_EQ(refused["error"]["code"], "unavailable") << refused.dump();
   // A runs to its end, every token and the closing events delivered.
-  EXPECT_TRUE(s.server().wait_idle(std::chrono::seconds(60)));
+  EXPECT_TRUE(s.server().wait_idle(std::chrono::seconds(120)));
   a.join();
   EXPECT_EQ(running_at_drain, 1);
   const auto events = a.events();
   ASSERT_GE(events.size(), 3u);
   EXPECT_EQ(events.back(), "[DONE]");
   const json& usage = events[events.size() - 2]["usage"];
-  EXPECT_EQ(usage["completion_tokens"], 4000) << usage.dump();
+  EXPECT_EQ(usage["completion_tokens"], a_tokens) << usage.dump();
   bool length = false;
   for (const auto& e : events)
     if (e.is_object() && e.contains("choices") && !e["choices"].empty() && e["choices"][0]["finish_reason"] == "length") length = true;

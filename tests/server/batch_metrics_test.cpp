@@ -79,14 +79,14 @@ TEST(BatchMetrics, ASmallPoolEvictsCachedPagesAndPreempts) {
   LS_REQUIRE_ASSET(test::kBatchModel);
   ServerSetup small;
   small.parallel = 2;
-  small.n_ctx = 512;
-  small.pool_tokens = 512;  // 32 pages: one sequence's whole context
+  small.n_ctx = 256;
+  small.pool_tokens = 256;  // 16 pages: one sequence's whole context
   BatchServer s(small);
-  // One after the other, two prompts of ~10 pages with nothing in common: the second needs pages
+  // One after the other, two prompts of a few pages with nothing in common: the second needs pages
   // the first left in the cache only once the free ones are gone, so grow the first to the end.
-  json a = {{"prompt", long_prompt("fever", 600)}, {"temperature", 0}, {"ignore_eos", true}};
+  json a = {{"prompt", long_prompt("fever", 300)}, {"temperature", 0}, {"ignore_eos", true}};
   const int a_tokens = static_cast<int>(s.backend().tokenize(a["prompt"].get<std::string>(), true, true)->size());
-  a["max_tokens"] = 512 - a_tokens;
+  a["max_tokens"] = 256 - a_tokens;
   const json ra = s.post("/v1/completions", a);
   ASSERT_TRUE(ra.contains("usage")) << ra.dump();
   ASSERT_EQ(ra["usage"]["prompt_tokens"], a_tokens);
@@ -94,17 +94,17 @@ TEST(BatchMetrics, ASmallPoolEvictsCachedPagesAndPreempts) {
   const auto m1 = s.metrics();
   EXPECT_LE(metric_value(m1, "localseek_kv_pool_pages{state=\"free\"}"), 1) << "the first filled the pool";
   EXPECT_EQ(metric_value(m1, "localseek_prefix_cache_evictions_total"), 0);
-  const json rb = s.post("/v1/completions", {{"prompt", long_prompt("insulin", 300)}, {"max_tokens", 4}, {"temperature", 0}});
+  const json rb = s.post("/v1/completions", {{"prompt", long_prompt("insulin", 200)}, {"max_tokens", 4}, {"temperature", 0}});
   ASSERT_TRUE(rb.contains("usage")) << rb.dump();
   ASSERT_TRUE(s.settles());
   EXPECT_GE(metric_value(s.metrics(), "localseek_prefix_cache_evictions_total"), rb["usage"]["prompt_tokens"].get<int>() / 16);
 
-  // Two short prompts that each grow to 480 tokens: together they need twice the pool, so once
+  // Two short prompts that each grow to 240 tokens: together they need twice the pool, so once
   // both run (the second joins while the first still has room for its prompt), one is preempted
   // and finishes later, recomputed.
   auto go = [&s](const std::string& topic) {
     return std::async(std::launch::async, [&s, topic] {
-      return s.post("/v1/completions", {{"prompt", "In this study of " + topic + ","}, {"max_tokens", 480},
+      return s.post("/v1/completions", {{"prompt", "In this study of " + topic + ","}, {"max_tokens", 240},
                                         {"temperature", 0}, {"ignore_eos", true}});
     });
   };
@@ -113,7 +113,7 @@ TEST(BatchMetrics, ASmallPoolEvictsCachedPagesAndPreempts) {
   for (auto* f : {&f1, &f2}) {
     const json r = f->get();
     ASSERT_TRUE(r.contains("usage")) << r.dump();
-    EXPECT_EQ(r["usage"]["completion_tokens"], 480);
+    EXPECT_EQ(r["usage"]["completion_tokens"], 240);
   }
   ASSERT_TRUE(s.settles());
   EXPECT_GE(metric_value(s.metrics(), "localseek_preemptions_total"), 1);
