@@ -6,12 +6,11 @@
 #include "kernels/activation_rows_isa.h"
 
 namespace ls::kernels {
-namespace {
 
 using namespace detail;
 
-// ggml_v_expf for one value: e^x = 2^n * p(b), n = round(x * log2 e), b = x - n ln 2 (in two
-// parts), every step one rounding (FMA where ggml uses one).
+// e^x = 2^n * p(b), n = round(x * log2 e), b = x - n ln 2 (in two parts), every step one rounding
+// (FMA where ggml uses one).
 float expf_ggml(float x) {
   const float n = std::fma(x, kLog2e, kExpShift) - kExpShift;
   const float b = std::fma(-n, kLn2Lo, std::fma(-n, kLn2Hi, x));
@@ -24,6 +23,8 @@ float expf_ggml(float x) {
   const int h = ni / 2;
   return (j * std::ldexp(1.0f, h)) * std::ldexp(1.0f, ni - h);
 }
+
+namespace {
 
 void swiglu(int64_t n, const float* gate, const float* up, float* out) {
   for (int64_t i = 0; i < n; ++i) {

@@ -16,6 +16,10 @@ struct ActivationRowKernels {
   void (*swiglu)(int64_t n, const float* gate, const float* up, float* out);
 };
 
+// ggml_v_expf for one value (the scalar reference the kernels reproduce; also the softmax of
+// ggml's tiled flash attention, model/attention.cpp).
+float expf_ggml(float x);
+
 // Row kernels on the given ISA (nullptr: not available on this CPU/build).
 const ActivationRowKernels* activation_rows_for(Isa isa);
 // On the active ISA.

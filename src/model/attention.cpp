@@ -6,6 +6,7 @@
 
 #include "kernels/fp16.h"
 #include "kernels/kernels.h"
+#include "kernels/activation_rows.h"
 #include "kernels/attention_rows.h"
 
 namespace ls::model {
@@ -13,17 +14,22 @@ namespace ls::model {
 using kernels::fp16_to_fp32;
 using kernels::fp32_to_fp16;
 
-AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens) {
+AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens, bool ggml_order) {
   if (kv == KvType::kF32) return AttentionPath::kExact;
   if (kv == KvType::kQ8_0) return AttentionPath::kFlashVecQ8;
   const bool tileable = d.head_dim_k % 16 == 0 && d.head_dim_v % 16 == 0;
-  return n_tokens >= kFlashTileRows && tileable ? AttentionPath::kFlashTiled : AttentionPath::kFlashVec;
+  if (n_tokens < kFlashTileRows || !tileable) return AttentionPath::kFlashVec;
+  return ggml_order ? AttentionPath::kFlashTiledGgml : AttentionPath::kFlashTiled;
+}
+
+namespace {
+constexpr int kGgmlKeyTile = 64;  // GGML_FA_TILE_KV
 }
 
 int64_t attention_scratch_floats(const AttentionDims& d, int n_ctx) {
   // kExact: one score per position; flash paths: Q (floats at most) and accumulator, plus one
-  // dequantised V row for Q8_0.
-  return std::max<int64_t>(n_ctx, d.head_dim_k + 2 * int64_t{d.head_dim_v});
+  // dequantised V row for Q8_0; kFlashTiledGgml: one key tile's scores and the accumulator.
+  return std::max<int64_t>({n_ctx, d.head_dim_k + 2 * int64_t{d.head_dim_v}, kGgmlKeyTile + int64_t{d.head_dim_v}});
 }
 
 namespace {
@@ -134,6 +140,60 @@ void attend_flash_q8(const AttentionDims& d, const KvView& c, int il, int kvh, c
   for (int i = 0; i < d.head_dim_v; ++i) out[i] = acc[i] * inv;
 }
 
+// ggml_compute_forward_flash_attn_ext_tiled for one query row (its rows are independent: a key tile
+// no row of the query tile sees is skipped, one this row does not see changes nothing for it).
+// Per tile of 64 keys: scores s = fma-chain over the head dimension of f32(k) * q, times the scale,
+// masked keys -inf; new maximum M' = fmax(M, tile max), then (if it grew) acc and S scaled by
+// expf(M - M'); p = ggml_v_expf(s - M'); S += the tile's sum (four 16-lane reductions as
+// _mm512_reduce_add_ps, added in double); acc += p * f32(v) as an fma chain over the tile's keys.
+// Finally acc / S.
+void attend_flash_tiled_ggml(const AttentionDims& d, const KvView& c, int il, int kvh, const float* q, int64_t pos,
+                             float* out, float* scratch) {
+  float* kq = scratch;
+  float* acc = scratch + kGgmlKeyTile;
+  std::fill(acc, acc + d.head_dim_v, 0.0f);
+  float sum = 0.0f;
+  float max = -std::numeric_limits<float>::infinity();
+  for (int64_t ic = 0; ic <= pos; ic += kGgmlKeyTile) {
+    const int live = static_cast<int>(std::min<int64_t>(kGgmlKeyTile, pos + 1 - ic));
+    float tile_max = -std::numeric_limits<float>::infinity();
+    for (int tk = 0; tk < kGgmlKeyTile; ++tk) {
+      if (tk >= live) {
+        kq[tk] = -std::numeric_limits<float>::infinity();
+        continue;
+      }
+      const auto* k = reinterpret_cast<const uint16_t*>(c.k_row(il, ic + tk)) + kvh * d.head_dim_k;
+      float s = 0.0f;
+      for (int i = 0; i < d.head_dim_k; ++i) s = std::fma(fp16_to_fp32(k[i]), q[i], s);
+      kq[tk] = s * d.scale;
+      tile_max = kq[tk] > tile_max ? kq[tk] : tile_max;
+    }
+    const float new_max = std::fmax(max, tile_max);
+    if (new_max > max) {
+      const float ms = std::exp(max - new_max);
+      for (int i = 0; i < d.head_dim_v; ++i) acc[i] *= ms;
+      sum *= ms;
+    }
+    max = new_max;
+    double tile_sum = 0.0;
+    for (int c16 = 0; c16 < kGgmlKeyTile; c16 += 16) {
+      float* p = kq + c16;
+      for (int l = 0; l < 16; ++l) p[l] = kernels::expf_ggml(p[l] - new_max);
+      float t8[8], t4[4];
+      for (int l = 0; l < 8; ++l) t8[l] = p[l + 8] + p[l];
+      for (int l = 0; l < 4; ++l) t4[l] = t8[l + 4] + t8[l];
+      tile_sum += static_cast<double>((t4[0] + t4[2]) + (t4[1] + t4[3]));
+    }
+    sum = static_cast<float>(static_cast<double>(sum) + tile_sum);
+    for (int tk = 0; tk < live; ++tk) {
+      const auto* v = reinterpret_cast<const uint16_t*>(c.v_row(il, ic + tk)) + kvh * d.head_dim_v;
+      for (int i = 0; i < d.head_dim_v; ++i) acc[i] = std::fma(fp16_to_fp32(v[i]), kq[tk], acc[i]);
+    }
+  }
+  const float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+  for (int i = 0; i < d.head_dim_v; ++i) out[i] = acc[i] * inv;
+}
+
 }  // namespace
 
 void attend_head(const AttentionDims& d, AttentionPath path, const KvView& cache, int il, int h,
@@ -151,6 +211,9 @@ void attend_head(const AttentionDims& d, AttentionPath path, const KvView& cache
       break;
     case AttentionPath::kFlashVecQ8:
       attend_flash_q8(d, cache, il, kvh, q, pos, out, scratch);
+      break;
+    case AttentionPath::kFlashTiledGgml:
+      attend_flash_tiled_ggml(d, cache, il, kvh, q, pos, out, scratch);
       break;
   }
 }

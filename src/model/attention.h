@@ -26,15 +26,19 @@ struct AttentionDims {
   float scale = 1.0f;  // 1/sqrt(head_dim_k)
 };
 
-enum class AttentionPath { kExact, kFlashVec, kFlashTiled, kFlashVecQ8 };
+//  - kFlashTiledGgml (the same situations as kFlashTiled, ContextOptions::ggml_order): ggml's tiled
+//    kernel in its exact float order — per 64-key tile, Q.K and the V accumulation as sequential FMA
+//    chains (its simd_gemm), softmax with ggml_v_expf and the tile sum in double. Scalar.
+enum class AttentionPath { kExact, kFlashVec, kFlashTiled, kFlashVecQ8, kFlashTiledGgml };
 
 // Batches at least this long take ggml's tiled flash path (when the head sizes allow it).
 // Measured against llama.cpp v0.4.0 (tiny-qwen2-f32): 63 query rows match the vec path
 // to 2e-4, 64 rows match the tiled path to 6e-6.
 constexpr int64_t kFlashTileRows = 64;
 
-// The path llama.cpp would take for a batch of n_tokens with this cache.
-AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens);
+// The path llama.cpp would take for a batch of n_tokens with this cache (ggml_order: in its exact
+// float order where ours differs).
+AttentionPath attention_path(const AttentionDims& d, KvType kv, int64_t n_tokens, bool ggml_order = false);
 
 // Floats of scratch one call needs (per concurrent caller).
 int64_t attention_scratch_floats(const AttentionDims& d, int n_ctx);

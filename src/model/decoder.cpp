@@ -66,7 +66,7 @@ void attention_block(const Model& m, const LayerWeights& L, int il, std::span<co
     const Scratch::RowSeq& r = s.rows[static_cast<size_t>(t)];
     const SeqTokens& seg = segs[static_cast<size_t>(r.seg)];
     // The path follows the segment's own length, as for a one-sequence batch of it.
-    const AttentionPath path = attention_path(dims, seg.kv.type(), seg.n);
+    const AttentionPath path = attention_path(dims, seg.kv.type(), seg.n, s.lin.ggml_order);
     attend_head(dims, path, seg.kv, il, h, s.q.data() + t * qd + int64_t{h} * hp.head_dim_k, r.pos,
                 s.attn.data() + t * od + int64_t{h} * hp.head_dim_v,
                 s.attn_work.data() + thread * s.attn_work_per_thread);
