@@ -7,7 +7,8 @@
 #   NODE_LLAMA_DIR a directory with node_modules/node-llama-cpp (default /work/ref)
 #   THREADS TYPE N_BERT N_QWEN CHARS  (defaults 2 Q8_0 200 32 300): texts are the first SciFact
 #   abstracts cut to CHARS characters (~60-70 tokens each).
-# localseek packs many texts into one forward pass (bert); llama.cpp via node-llama-cpp embeds one
+#   BATCH_TOKENS   tokens packed into one forward pass (default: the engine's; 1: one text per pass)
+# localseek packs many texts into one forward pass (bert and qwen3); llama.cpp via node-llama-cpp embeds one
 # text per evaluation, so the comparison is "each engine's normal way of embedding a list".
 source "$(dirname "$0")/lib.sh"
 bench_need_binary
@@ -39,7 +40,7 @@ PY
 }
 
 ours() {  # model texts -> "texts/s tokens"
-  "$bin" embed -m "$1" -t "$threads" --timing - < "$2" 2>&1 >/dev/null |
+  "$bin" embed -m "$1" -t "$threads" ${BATCH_TOKENS:+--batch-tokens "$BATCH_TOKENS"} --timing - < "$2" 2>&1 >/dev/null |
     sed -n 's/^embed: \([0-9]*\) texts, \([0-9]*\) tokens in \([0-9.]*\) s: \([0-9.]*\) texts\/s.*/\4 \2/p'
 }
 

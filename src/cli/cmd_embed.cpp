@@ -29,6 +29,7 @@ struct EmbedArgs {
   std::string pooling;
   std::string rerank_query;
   int threads = 0;
+  int64_t batch_tokens = 0;
 };
 
 std::vector<std::string> read_lines() {
@@ -72,6 +73,7 @@ int run(const EmbedArgs& a) {
   if (texts.empty()) return report_error("no texts to embed (give TEXT arguments, or '-' for one text per line of stdin)");
   embed::LoadOptions load;
   load.n_threads = a.threads;
+  load.batch_tokens = a.batch_tokens;
   if (!a.pooling.empty()) load.pooling = model::pooling_from_name(a.pooling);
   auto loaded = embed::EmbeddingModel::load(a.model, load);
   if (!loaded.ok()) return report_error(loaded.error().message);
@@ -148,6 +150,10 @@ const Registrar kEmbed{
        sub.add_option("--rerank", a->rerank_query, "With a reranker model: score each text against this query");
        sub.add_flag("--timing", a->timing, "Print the embedding time (model load and tokenising excluded) to stderr");
        sub.add_option("-t,--threads", a->threads, "Threads (default: the CPUs available)")->check(CLI::Range(1, 1024));
+       sub.add_option("--batch-tokens", a->batch_tokens,
+                      "Tokens of many texts packed into one forward pass (default: 4096 bert, 512 decoders; "
+                      "1: one text per pass)")
+           ->check(CLI::Range(int64_t{1}, int64_t{65536}));
        sub.footer(
            "Prints one vector per line (space-separated), in input order.\n"
            "Examples: localseek embed -m bge-small-en-v1.5-q8_0.gguf 'first text' 'second text'\n"

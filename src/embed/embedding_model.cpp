@@ -16,6 +16,8 @@ using model::Pooling;
 // Decoders have long contexts (Qwen3-Embedding: 32k); the KV cache grows to the longest input, so
 // the cap bounds memory when nobody asked for more.
 constexpr int kDecoderDefaultMaxTokens = 8192;
+// Tokens the encoder packs into one pass by default (decoders: model::DecoderPacking).
+constexpr int64_t kEncoderBatchTokens = 4096;
 
 // Qwen3-Reranker's prompt (its model card), used when the file carries no rerank template.
 constexpr std::string_view kQwen3RerankTemplate =
@@ -90,7 +92,7 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::load(const std::string& 
   m->path_ = path;
   m->arch_ = file.architecture();
   m->model_id_ = digest_id(file);
-  m->batch_tokens_ = std::max<int64_t>(1, opts.batch_tokens);
+  m->batch_tokens_ = opts.batch_tokens > 0 ? opts.batch_tokens : kEncoderBatchTokens;
   LS_ASSIGN_OR_RETURN(tok::Tokenizer tok, tok::Tokenizer::from_gguf(file));
   m->tok_.emplace(std::move(tok));
   LS_ASSIGN_OR_RETURN(Pooling file_pooling, model::read_pooling(file, m->arch_, Pooling::kNone));
@@ -154,7 +156,9 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::load(const std::string& 
     m->rerank_template_ = rerank_template.empty() ? std::string(kQwen3RerankTemplate) : rerank_template;
     m->dimension_ = 1;
   }
-  m->decoder_ = std::make_unique<model::DecoderEmbedding>(std::move(*dm), m->pool_.get(), m->max_tokens_);
+  model::DecoderPacking packing;
+  if (opts.batch_tokens > 0) packing.step_rows = opts.batch_tokens;
+  m->decoder_ = std::make_unique<model::DecoderEmbedding>(std::move(*dm), m->pool_.get(), m->max_tokens_, packing);
   return m;
 }
 
@@ -199,13 +203,7 @@ Result<std::vector<std::vector<float>>> EmbeddingModel::embed_tokens(const std::
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::vector<float>> out;
   out.reserve(seqs.size());
-  if (decoder_) {
-    for (const auto& s : seqs) {
-      LS_ASSIGN_OR_RETURN(std::vector<float> v, decoder_->pooled(s, pooling_));
-      out.push_back(std::move(v));
-    }
-    return out;
-  }
+  if (decoder_) return decoder_->pooled_many(seqs, pooling_);
   LS_TRY(for_each_pack(seqs, batch_tokens_, [&](size_t first, size_t n) -> Status {
     LS_ASSIGN_OR_RETURN(auto part, encoder_->pooled(std::span(seqs).subspan(first, n), pooling_));
     for (auto& v : part) out.push_back(std::move(v));
@@ -255,10 +253,9 @@ Result<std::vector<int32_t>> EmbeddingModel::pair_tokens(std::string_view query,
   return ids;
 }
 
-Result<float> EmbeddingModel::rank_decoder(const std::vector<int32_t>& ids, bool raw_logits) {
+Result<float> EmbeddingModel::rank_decoder(std::span<const float> h, bool raw_logits) {
   if (cls_out_.present()) {
     std::vector<float> logits(static_cast<size_t>(cls_out_.rows));
-    LS_ASSIGN_OR_RETURN(std::vector<float> h, decoder_->pooled(ids, Pooling::kLast));
     model::LinearContext lc;
     lc.scratch.reserve(model::linear_scratch_bytes(cls_out_.cols, 1));
     model::linear(cls_out_, h.data(), 1, logits.data(), lc);
@@ -271,7 +268,7 @@ Result<float> EmbeddingModel::rank_decoder(const std::vector<int32_t>& ids, bool
     if (!raw_logits) return static_cast<float>(p);
     return static_cast<float>(std::log(p / std::max(1e-300, 1.0 - p)));
   }
-  LS_ASSIGN_OR_RETURN(std::vector<float> yn, decoder_->last_logits(ids, yes_no_rows_));
+  LS_ASSIGN_OR_RETURN(std::vector<float> yn, decoder_->vocab_logits(h, yes_no_rows_));
   const float logit = yn[0] - yn[1];  // log P(yes)/P(no) over the two answers
   return raw_logits ? logit : sigmoid(logit);
 }
@@ -291,8 +288,10 @@ Result<std::vector<float>> EmbeddingModel::rank(std::string_view query, const st
   std::vector<float> scores;
   scores.reserve(documents.size());
   if (decoder_) {
-    for (const auto& s : seqs) {
-      LS_ASSIGN_OR_RETURN(float sc, rank_decoder(s, raw_logits));
+    // All pairs packed into shared forward passes; the head reads each pair's last hidden state.
+    LS_ASSIGN_OR_RETURN(auto hidden, decoder_->pooled_many(seqs, Pooling::kLast));
+    for (const auto& h : hidden) {
+      LS_ASSIGN_OR_RETURN(float sc, rank_decoder(h, raw_logits));
       scores.push_back(sc);
     }
     return scores;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,7 @@ struct LoadOptions {
   std::optional<model::Pooling> pooling;  // overrides the file's pooling type
   int n_threads = 0;                      // 0: the CPUs available
   int max_tokens = 0;                     // longest input (0: the model's context, decoders capped at 8192)
-  int64_t batch_tokens = 4096;            // tokens packed into one encoder forward pass
+  int64_t batch_tokens = 0;  // tokens of many texts in one forward pass (0: 4096 bert, 512 decoders)
 };
 
 class EmbeddingModel {
@@ -63,7 +64,8 @@ class EmbeddingModel {
 
  private:
   EmbeddingModel() = default;
-  Result<float> rank_decoder(const std::vector<int32_t>& ids, bool raw_logits);
+  // The score of one pair from its last hidden state (after output_norm).
+  Result<float> rank_decoder(std::span<const float> h, bool raw_logits);
   Status tokenize_into(std::string_view text, bool parse_special, std::vector<int32_t>& out) const;
 
   std::string path_, arch_, model_id_;

@@ -93,7 +93,7 @@ void ffn_block(const Model& m, const LayerWeights& L, Scratch& s, int64_t n) {
 }
 
 // Rows of the step (which segment, which position) and the matmul groups.
-int64_t plan_rows(std::span<const SeqTokens> segs, Scratch& s) {
+int64_t plan_rows(std::span<const SeqTokens> segs, Scratch& s, bool shared_matmul) {
   s.rows.clear();
   s.groups.clear();
   for (size_t i = 0; i < segs.size(); ++i) {
@@ -101,7 +101,11 @@ int64_t plan_rows(std::span<const SeqTokens> segs, Scratch& s) {
     const int64_t row0 = static_cast<int64_t>(s.rows.size());
     for (int64_t t = 0; t < seg.n; ++t) s.rows.push_back({static_cast<int32_t>(i), seg.pos0 + t});
     const bool single = seg.n == 1;
-    if (single && !s.groups.empty() && s.groups.back().per_token) {
+    if (shared_matmul && !s.groups.empty()) {
+      s.groups.back().n += seg.n;
+    } else if (shared_matmul) {
+      if (seg.n > 0) s.groups.push_back({row0, seg.n, false});
+    } else if (single && !s.groups.empty() && s.groups.back().per_token) {
       s.groups.back().n += 1;
     } else if (seg.n > 0) {
       s.groups.push_back({row0, seg.n, single});
@@ -112,10 +116,10 @@ int64_t plan_rows(std::span<const SeqTokens> segs, Scratch& s) {
 
 }  // namespace
 
-void decode_step(const Model& m, Scratch& s, std::span<const SeqTokens> segments) {
+void decode_step(const Model& m, Scratch& s, std::span<const SeqTokens> segments, bool shared_matmul) {
   const HParams& hp = m.hparams();
   const ModelWeights& w = m.weights();
-  const int64_t n = plan_rows(segments, s);
+  const int64_t n = plan_rows(segments, s, shared_matmul);
   if (n == 0) return;
   RopeParams rp = rope_params(m);
   rp.fused = s.lin.ggml_order;

@@ -29,7 +29,11 @@ struct SeqTokens {
 // which computes each row as if alone, and a longer segment (a prompt chunk) gets its own matmul
 // call, exactly as a one-sequence batch of that chunk would. Leaves the final residual stream
 // (before output_norm) in scratch.x.
-void decode_step(const Model& m, Scratch& s, std::span<const SeqTokens> segments);
+// shared_matmul: all rows of the step in one matmul call per weight instead (embeddings: many short
+// texts, where a call per text would read every weight once per text). A row's result then still
+// depends only on its own inputs and on whether the call has 1, 2-3 or >= 4 rows (the kernels'
+// vec_dot, dot_tile and panel paths), never on its neighbours' values.
+void decode_step(const Model& m, Scratch& s, std::span<const SeqTokens> segments, bool shared_matmul = false);
 
 // The one-sequence case: n (<= scratch.n_batch) tokens at positions pos0.. of `cache`.
 void decode_batch(const Model& m, KvCache& cache, Scratch& s, const int32_t* tokens, int64_t n,

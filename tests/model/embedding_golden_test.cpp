@@ -140,10 +140,21 @@ TEST(EmbeddingGolden, Qwen3EmbedLast) {
   ls::model::DecoderEmbedding emb(*m, &pool);
   for (const char* golden : {"golden/tiny-qwen3-embed-f16/embeddings.json", "golden/tiny-qwen3-embed-f16/embeddings.fa-off.json"}) {
     Deviation d;
-    for (const auto& it : load_items(golden)) {
+    const std::vector<GoldenItem> items = load_items(golden);
+    std::vector<std::vector<int32_t>> seqs;
+    for (const auto& it : items) {
       auto v = emb.pooled(it.ids, Pooling::kLast);
       ASSERT_TRUE(v.ok()) << v.error().message;
       accumulate(d, *v, it.embedding);
+      seqs.push_back(it.ids);
+    }
+    // All texts packed into shared forward passes: the same vectors, bit for bit.
+    auto packed = emb.pooled_many(seqs, Pooling::kLast);
+    ASSERT_TRUE(packed.ok()) << packed.error().message;
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto one = emb.pooled(items[i].ids, Pooling::kLast);
+      ASSERT_TRUE(one.ok());
+      EXPECT_EQ((*packed)[i], *one) << items[i].id;
     }
     std::printf("tiny-qwen3-embed-f16 last vs %s: max |d| %.6f (tolerance 0.01), min cosine %.9f (>= 0.9999)\n", golden,
                 d.max_abs, d.min_cos);
