@@ -13,10 +13,12 @@ struct EmbeddingMetrics {
   Counter& embedding_texts;      // inputs embedded
   Counter& embedding_tokens;     // tokens evaluated for them
   Counter& embedding_errors;
+  Counter& embedding_rejected;   // 429: the embedding queue was full
   Histogram& rerank_latency;     // seconds per /v1/rerank request (successful)
   Counter& rerank_documents;     // (query, document) pairs scored
   Counter& rerank_tokens;
   Counter& rerank_errors;
+  Counter& rerank_rejected;
 };
 
 }  // namespace ls::server

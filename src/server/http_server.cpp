@@ -67,10 +67,15 @@ HttpServer::HttpServer(ServerConfig config, std::shared_ptr<Backend> backend,
     st.metrics.model_loaded.set(1);
     st.metrics.model_load_seconds.set(st.backend->info().load_seconds);
   }
-  const int threads = st.config.http_threads > 0
-                          ? st.config.http_threads
-                          : std::min(kMaxThreads, st.config.parallel + st.config.queue_max + kSpareThreads);
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Sized when serving starts: the embedding models are attached after construction.
+  http_->new_task_queue = [&st] {
+    int threads = st.config.parallel + st.config.queue_max + kSpareThreads;
+    for (const bool on : {st.embedder != nullptr, st.reranker != nullptr}) {
+      if (on) threads += 1 + st.config.queue_max;  // each model's running request and its queue
+    }
+    if (st.config.http_threads > 0) threads = st.config.http_threads;
+    return new httplib::ThreadPool(static_cast<size_t>(std::min(kMaxThreads, threads)));
+  };
   http_->set_payload_max_length(st.config.max_body_bytes);
   http_->set_keep_alive_timeout(5);
   install_hooks();
@@ -184,12 +189,16 @@ void HttpServer::serve() {
 void HttpServer::start_draining() {
   state_->draining.store(true);
   state_->queue.drain();
+  state_->embed_queue.drain();
+  state_->rerank_queue.drain();
   if (state_->sync) state_->sync->stop();  // no new scheduled syncs; a running one finishes
 }
 
 bool HttpServer::wait_idle(std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
-  while (state_->queue.running() > 0 || state_->queue.waiting() > 0 || state_->generation_responses.load() > 0) {
+  const auto busy = [](const AdmissionQueue& q) { return q.running() > 0 || q.waiting() > 0; };
+  while (busy(state_->queue) || busy(state_->embed_queue) || busy(state_->rerank_queue) ||
+         state_->generation_responses.load() > 0) {
     if (std::chrono::steady_clock::now() >= until) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -1,16 +1,24 @@
 // POST /v1/embeddings (OpenAI) and POST /v1/rerank, /rerank (llama-server / vLLM format) on the
-// models given to `serve --embedding-model / --rerank-model`. The model serialises batches itself;
-// these handlers only translate the wire format and keep the metrics.
+// models given to `serve --embedding-model / --rerank-model`. Each model runs one batch at a time,
+// so each has its own bounded admission queue (ServerState::embed_queue / rerank_queue: one
+// running, --queue-max waiting, then 429 with Retry-After), separate from generation's so that
+// a burst of embeddings never waits behind long chats nor takes their slots. Requests are checked
+// (format, model name) before they queue; tokenising and the model run after admission.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <numeric>
+#include <optional>
 
 #include "embed/model_embedder.h"
 #include "embed/model_reranker.h"
 #include "model/pooling.h"
+#include "server/admission_error.h"
+#include "server/connection_probe.h"
 #include "server/embedding_request.h"
 #include "server/http_reply.h"
 #include "server/routes.h"
+#include "server/served_models.h"
 #include "util/utf8.h"
 
 namespace ls::server {
@@ -23,10 +31,10 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// The name clients see: the file's stem (the part of the model id before the digest).
-std::string served_name(const std::string& model_id) { return model_id.substr(0, model_id.rfind(':')); }
+// Waits for the request's turn in its model's queue; the error to answer with when it gets none.
+using Admit = std::function<std::optional<ApiError>()>;
 
-ApiResult<json> embeddings(ServerState& st, const httplib::Request& req) {
+ApiResult<json> embeddings(ServerState& st, const httplib::Request& req, const Admit& admit) {
   if (!st.embedder) {
     return ApiError::not_implemented("this server has no embedding model; start it with --embedding-model MODEL.gguf");
   }
@@ -35,6 +43,7 @@ ApiResult<json> embeddings(ServerState& st, const httplib::Request& req) {
   if (!parsed.ok()) return parsed.error();
   const EmbeddingRequest& r = parsed.value();
   embed::ModelEmbedder& e = *st.embedder;
+  if (auto wrong = check_requested_model(r.model, e.model(), "/v1/embeddings")) return *wrong;
   const int full = e.dimension();
   if (r.dimensions) {
     if (*r.dimensions > full) {
@@ -49,6 +58,7 @@ ApiResult<json> embeddings(ServerState& st, const httplib::Request& req) {
                                "dimensions");
     }
   }
+  if (auto refused = admit()) return *refused;
   const auto purpose = r.query ? kb::EmbedPurpose::kQuery : kb::EmbedPurpose::kDocument;
   std::vector<std::vector<int32_t>> seqs;
   seqs.reserve(r.inputs.size());
@@ -95,11 +105,11 @@ ApiResult<json> embeddings(ServerState& st, const httplib::Request& req) {
   st.embed_metrics.embedding_tokens.inc(static_cast<double>(tokens));
   return json{{"object", "list"},
               {"data", std::move(data)},
-              {"model", r.model.empty() ? served_name(e.model_id()) : r.model},
+              {"model", r.model.empty() ? embedding_model_info(e.model()).id : r.model},
               {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
 }
 
-ApiResult<json> rerank(ServerState& st, const httplib::Request& req) {
+ApiResult<json> rerank(ServerState& st, const httplib::Request& req, const Admit& admit) {
   if (!st.reranker) {
     return ApiError::not_implemented("this server has no reranker model; start it with --rerank-model MODEL.gguf");
   }
@@ -107,6 +117,8 @@ ApiResult<json> rerank(ServerState& st, const httplib::Request& req) {
   auto parsed = parse_rerank_request(req.body);
   if (!parsed.ok()) return parsed.error();
   const RerankRequest& r = parsed.value();
+  if (auto wrong = check_requested_model(r.model, st.reranker->model(), "/v1/rerank")) return *wrong;
+  if (auto refused = admit()) return *refused;
   int64_t tokens = 0;
   auto scores = st.reranker->model().rank(r.query, r.documents, false, &tokens);
   if (!scores.ok()) return ApiError::from(scores.error(), "documents");
@@ -124,33 +136,62 @@ ApiResult<json> rerank(ServerState& st, const httplib::Request& req) {
   st.embed_metrics.rerank_documents.inc(static_cast<double>(r.documents.size()));
   st.embed_metrics.rerank_tokens.inc(static_cast<double>(tokens));
   return json{{"object", "list"},
-              {"model", r.model.empty() ? served_name(st.reranker->model_id()) : r.model},
+              {"model", r.model.empty() ? embedding_model_info(st.reranker->model()).id : r.model},
               {"results", std::move(results)},
               {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
 }
 
+// One endpoint's queue and metrics.
+struct Lane {
+  AdmissionQueue& queue;
+  Histogram& latency;
+  Counter& errors;
+  Counter& rejected;  // 429: queue full
+};
+
 template <class F>
-void serve(ServerState& st, const httplib::Request& req, httplib::Response& res, F&& handler, Histogram& latency,
-           Counter& errors) {
+void serve(ServerState& st, const Lane& lane, const httplib::Request& req, httplib::Response& res, F&& handler) {
   const auto t0 = Clock::now();
-  ApiResult<json> out = handler(st, req);
+  AdmissionQueue::Slot slot;  // held until the reply is built
+  std::optional<ConnectionProbe> probe;
+  const Admit admit = [&]() -> std::optional<ApiError> {
+    const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(st.config.timeout_seconds));
+    const auto outcome = lane.queue.acquire(slot, deadline, [&] {
+      if (!probe) probe.emplace(req.local_addr, req.local_port, req.remote_addr, req.remote_port);
+      return probe->peer_closed();
+    });
+    if (outcome == AdmissionQueue::Outcome::kAdmitted) return std::nullopt;
+    if (outcome == AdmissionQueue::Outcome::kQueueFull) lane.rejected.inc();
+    return admission_error(outcome, lane.queue);
+  };
+  ApiResult<json> out = handler(st, req, admit);
+  slot.release();
   if (!out.ok()) {
-    errors.inc();
+    lane.errors.inc();
+    if (out.error().status == kClientClosedRequest) {
+      res.status = kClientClosedRequest;
+      return;
+    }
     return reply_error(res, out.error());
   }
-  latency.observe(seconds_since(t0));
+  lane.latency.observe(seconds_since(t0));
   reply_json(res, 200, out.value());
 }
 
 }  // namespace
 
 void add_embedding_routes(httplib::Server& http, ServerState& st) {
-  http.Post("/v1/embeddings", [&st](const httplib::Request& req, httplib::Response& res) {
-    serve(st, req, res, embeddings, st.embed_metrics.embedding_latency, st.embed_metrics.embedding_errors);
+  const Lane embed{st.embed_queue, st.embed_metrics.embedding_latency, st.embed_metrics.embedding_errors,
+                   st.embed_metrics.embedding_rejected};
+  const Lane rank{st.rerank_queue, st.embed_metrics.rerank_latency, st.embed_metrics.rerank_errors,
+                  st.embed_metrics.rerank_rejected};
+  http.Post("/v1/embeddings", [&st, embed](const httplib::Request& req, httplib::Response& res) {
+    serve(st, embed, req, res, embeddings);
   });
   for (const char* path : {"/v1/rerank", "/rerank", "/v1/reranking"}) {
-    http.Post(path, [&st](const httplib::Request& req, httplib::Response& res) {
-      serve(st, req, res, rerank, st.embed_metrics.rerank_latency, st.embed_metrics.rerank_errors);
+    http.Post(path, [&st, rank](const httplib::Request& req, httplib::Response& res) {
+      serve(st, rank, req, res, rerank);
     });
   }
 }

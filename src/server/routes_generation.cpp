@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "rag/citation_filter.h"
+#include "server/admission_error.h"
 #include "server/generation_run.h"
 #include "server/http_reply.h"
 #include "server/openai_output.h"
@@ -17,9 +18,6 @@ using json = nlohmann::json;
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
-// Status for a client that left before its answer: never sent, only counted (nginx's 499).
-constexpr int kClientClosedRequest = 499;
 
 // Checks that apply before any work: an engine is there, the model name matches, not draining.
 std::optional<ApiError> check_servable(const ServerState& st, const GenerationOptions& o) {
@@ -52,21 +50,6 @@ GenerationRequest to_engine_request(const ServerConfig& cfg, const GenerationOpt
   g.top_logprobs = o.top_logprobs;
   g.ignore_eos = o.ignore_eos;
   return g;
-}
-
-ApiError outcome_error(AdmissionQueue::Outcome o, const AdmissionQueue& q) {
-  switch (o) {
-    case AdmissionQueue::Outcome::kQueueFull:
-      return ApiError::rate_limited("the server is busy: " + std::to_string(q.parallel()) +
-                                    " requests running and " + std::to_string(q.queue_max()) +
-                                    " waiting (--queue-max); retry later");
-    case AdmissionQueue::Outcome::kTimedOut:
-      return ApiError::unavailable("timed out waiting in the queue (--timeout)");
-    case AdmissionQueue::Outcome::kDraining:
-      return ApiError::unavailable("the server is shutting down");
-    default:
-      return ApiError::internal("unexpected admission outcome");
-  }
 }
 
 ApiError run_error(const RunOutcome& r) {
@@ -113,7 +96,7 @@ void serve(ServerState& st, const httplib::Request& req, httplib::Response& res,
   }
   if (outcome != AdmissionQueue::Outcome::kAdmitted) {
     if (outcome == AdmissionQueue::Outcome::kQueueFull) st.metrics.rejected_queue_full.inc();
-    reply_error(res, outcome_error(outcome, st.queue));
+    reply_error(res, admission_error(outcome, st.queue));
     return;
   }
   auto started = GenerationRun::start(*st.backend, std::move(engine_request));

@@ -3,6 +3,7 @@
 #include "server/openai_request.h"
 #include "server/openai_response.h"
 #include "server/routes.h"
+#include "server/served_models.h"
 
 namespace ls::server {
 namespace {
@@ -59,24 +60,18 @@ void add_system_routes(httplib::Server& http, ServerState& st) {
     if (st.backend) st.metrics.observe_engine(*st.backend);
     res.set_content(st.metrics.registry.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
+  // The chat model (and its RAG aliases), the embedding model and the reranker (served_models.h).
   http.Get("/v1/models", [&st](const httplib::Request&, httplib::Response& res) {
-    if (!st.backend) return reply_json(res, 200, {{"object", "list"}, {"data", json::array()}});
-    json list = models_json(st.backend->info());
-    if (st.grounding) {  // RAG aliases are models to clients (server/grounding.h)
-      for (const auto& a : st.grounding->aliases()) {
-        ModelInfo alias = st.backend->info();
-        alias.id = a.name;
-        list["data"].push_back(model_json(alias));
-      }
-    }
-    reply_json(res, 200, list);
+    json data = json::array();
+    for (const ModelInfo& m : served_models(st)) data.push_back(model_json(m));
+    reply_json(res, 200, {{"object", "list"}, {"data", std::move(data)}});
   });
   http.Get(R"(/v1/models/(.+))", [&st](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
-    if (!st.backend || st.backend->info().id != id)
-      return reply_error(res, ApiError::not_found("the model '" + id + "' does not exist", "model",
-                                                  "model_not_found"));
-    reply_json(res, 200, model_json(st.backend->info()));
+    for (const ModelInfo& m : served_models(st)) {
+      if (m.id == id) return reply_json(res, 200, model_json(m));
+    }
+    reply_error(res, ApiError::not_found("the model '" + id + "' does not exist", "model", "model_not_found"));
   });
   http.Post("/tokenize", [&st](const httplib::Request& req, httplib::Response& res) {
     handle_tokenize(st, req, res);

@@ -25,6 +25,8 @@ struct ServerState {
         backend(std::move(b)),
         kb(std::move(k)),
         queue(config.parallel, config.queue_max),
+        embed_queue(1, config.queue_max),
+        rerank_queue(1, config.queue_max),
         keys(config.api_keys),
         cors(config.cors_origins) {}
 
@@ -37,6 +39,10 @@ struct ServerState {
   std::shared_ptr<embed::ModelEmbedder> embedder;
   std::shared_ptr<embed::ModelReranker> reranker;
   AdmissionQueue queue;
+  // Each embedding model runs one batch at a time: one running, --queue-max waiting, per model
+  // (routes_embedding.cpp), apart from generation's queue.
+  AdmissionQueue embed_queue;
+  AdmissionQueue rerank_queue;
   ApiKeys keys;
   CorsPolicy cors;
   std::atomic<bool> draining{false};

@@ -64,19 +64,31 @@ test('embeddings: float and base64 agree and match llama.cpp', { skip: !present 
 });
 
 test('embeddings: token-id input and errors', { skip: !present && 'shared models missing' }, async () => {
-  const ids = await client.embeddings.create({ model: 'm', input: [[101, 7592, 102]], encoding_format: 'float' });
+  const ids = await client.embeddings.create({ model: 'tiny-bert-f16', input: [[101, 7592, 102]], encoding_format: 'float' });
   assert.equal(ids.usage.prompt_tokens, 3);
-  await assert.rejects(client.embeddings.create({ model: 'm', input: 'x', dimensions: 8 }),
+  await assert.rejects(client.embeddings.create({ model: 'tiny-bert-f16', input: 'x', dimensions: 8 }),
     (e) => e instanceof OpenAI.BadRequestError && e.param === 'dimensions');
-  await assert.rejects(client.embeddings.create({ model: 'm', input: [] }),
+  await assert.rejects(client.embeddings.create({ model: 'tiny-bert-f16', input: [] }),
     (e) => e instanceof OpenAI.BadRequestError && e.param === 'input');
+  // A model this server does not serve for embeddings: the SDK's NotFoundError.
+  await assert.rejects(client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }),
+    (e) => e instanceof OpenAI.NotFoundError && e.code === 'model_not_found');
+});
+
+test('models list: the embedding model and the reranker', { skip: !present && 'shared models missing' }, async () => {
+  const ids = [];
+  for await (const m of client.models.list()) ids.push(m.id);
+  assert.ok(ids.includes('tiny-bert-f16') && ids.includes('tiny-bert-rerank-q8_0'), ids.join(','));
+  const m = await client.models.retrieve('tiny-bert-f16');
+  assert.equal(m.object, 'model');
+  assert.equal(m.owned_by, 'localseek');
 });
 
 test('rerank: sorted results with documents and usage', { skip: !present && 'shared models missing' }, async () => {
   const golden = JSON.parse(readFileSync(path.join(shared, 'golden/tiny-bert-rerank-q8_0/rerank.json'), 'utf8'));
   const r = await fetch(`${server.baseURL}/v1/rerank`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'rr', query: golden.query, documents: golden.documents, top_n: 2 }),
+    body: JSON.stringify({ model: 'tiny-bert-rerank-q8_0', query: golden.query, documents: golden.documents, top_n: 2 }),
   });
   assert.equal(r.status, 200);
   const body = await r.json();

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "embed/model_embedder.h"
@@ -150,7 +151,7 @@ TEST_F(EmbeddingApi, DimensionsAndErrors) {
 TEST_F(EmbeddingApi, RerankSortsAndCutsToTopN) {
   std::ifstream in(ls::test::shared_path("golden/tiny-bert-rerank-q8_0/rerank.json"));
   const json g = json::parse(in);
-  json req = {{"model", "rr"}, {"query", g["query"]}, {"documents", g["documents"]}, {"top_n", 3}};
+  json req = {{"model", "tiny-bert-rerank-q8_0"}, {"query", g["query"]}, {"documents", g["documents"]}, {"top_n", 3}};
   json r = post(*client_, "/v1/rerank", req.dump(), 200);
   ASSERT_EQ(r["results"].size(), 3u);
   // llama.cpp's best document is 4 ("France", logit 3.04), far ahead of the rest.
@@ -194,6 +195,159 @@ TEST_F(EmbeddingApi, MetricsCountRequests) {
     if (!labelled) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_TRUE(labelled);
+}
+
+TEST_F(EmbeddingApi, ModelsListsTheEmbeddingModelsNextToTheChatModel) {
+  auto r = client_->Get("/v1/models");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  const json list = json::parse(r->body);
+  EXPECT_EQ(list["object"], "list");
+  std::vector<std::string> ids;
+  for (const json& m : list["data"]) {
+    ids.push_back(m["id"].get<std::string>());
+    EXPECT_EQ(m["object"], "model");
+    EXPECT_TRUE(m["owned_by"].is_string() && !m["owned_by"].get<std::string>().empty());
+    EXPECT_TRUE(m["created"].is_number_integer());
+  }
+  const std::string chat = server_->backend().info().id;
+  EXPECT_EQ(ids, (std::vector<std::string>{chat, "tiny-bert-f16", "tiny-bert-rerank-q8_0"}));
+  // The file's mtime, as for the chat model.
+  EXPECT_GT(list["data"][1]["created"].get<int64_t>(), 1'600'000'000);
+  auto one = client_->Get("/v1/models/tiny-bert-rerank-q8_0");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->status, 200);
+  EXPECT_EQ(json::parse(one->body)["id"], "tiny-bert-rerank-q8_0");
+  auto none = client_->Get("/v1/models/text-embedding-3-small");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
+}
+
+TEST_F(EmbeddingApi, ModelFieldNamesAServedModelOrIsRefused) {
+  // The listed id, the full id with the weights' digest, or no model at all.
+  json ok = post(*client_, "/v1/embeddings", R"({"model":"tiny-bert-f16","input":"x"})", 200);
+  EXPECT_EQ(ok["model"], "tiny-bert-f16");
+  const std::string full_id = server_->server().state().embedder->model_id();
+  post(*client_, "/v1/embeddings", json{{"model", full_id}, {"input", "x"}}.dump(), 200);
+  EXPECT_EQ(post(*client_, "/v1/embeddings", R"({"input":"x"})", 200)["model"], "tiny-bert-f16");
+  post(*client_, "/v1/rerank", R"({"model":"tiny-bert-rerank-q8_0","query":"q","documents":["a"]})", 200);
+  // Unknown models, and a served model on the wrong endpoint: OpenAI's 404.
+  for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/embeddings", R"({"model":"text-embedding-3-small","input":"x"})"},
+           {"/v1/embeddings", R"({"model":"tiny-bert-rerank-q8_0","input":"x"})"},
+           {"/v1/rerank", R"({"model":"tiny-bert-f16","query":"q","documents":["a"]})"},
+           {"/rerank", R"({"model":"bge-reranker-v2-m3","query":"q","documents":["a"]})"}}) {
+    json e = post(*client_, path, body, 404);
+    EXPECT_EQ(e["error"]["code"], "model_not_found") << path << " " << body;
+    EXPECT_EQ(e["error"]["param"], "model");
+    EXPECT_EQ(e["error"]["type"], "not_found_error");
+  }
+}
+
+TEST(EmbeddingApiListing, WithoutAChatModelTheEmbeddingModelsAreListed) {
+  LS_REQUIRE_ASSET("models/tiny-bert-f16.gguf");
+  TestServer server(ServerConfig{}, {}, /*with_model=*/false);
+  auto e = embed::ModelEmbedder::open(ls::test::shared_path("models/tiny-bert-f16.gguf"));
+  ASSERT_TRUE(e.ok());
+  server.server().state().embedder = std::move(e).value();
+  auto c = server.client();
+  auto r = c->Get("/v1/models");
+  ASSERT_TRUE(r);
+  const json list = json::parse(r->body);
+  ASSERT_EQ(list["data"].size(), 1u);
+  EXPECT_EQ(list["data"][0]["id"], "tiny-bert-f16");
+}
+
+// A burst against a model that is busy: --queue-max requests wait and are answered when it is
+// free, the rest get 429 with Retry-After at once; generation is not blocked by it. The test
+// holds the model's one running slot itself, so which requests wait is decided by the queue alone.
+void burst_test(const std::string& path, const std::string& body, bool rerank) {
+  ServerConfig cfg;
+  cfg.queue_max = 2;
+  TestServer server(cfg);
+  auto e = embed::ModelEmbedder::open(ls::test::shared_path("models/tiny-bert-f16.gguf"));
+  auto r = embed::ModelReranker::open(ls::test::shared_path("models/tiny-bert-rerank-q8_0.gguf"));
+  ASSERT_TRUE(e.ok() && r.ok());
+  ServerState& st = server.server().state();
+  st.embedder = std::move(e).value();
+  st.reranker = std::move(r).value();
+  AdmissionQueue& q = rerank ? st.rerank_queue : st.embed_queue;
+  AdmissionQueue::Slot busy;
+  ASSERT_EQ(q.acquire(busy, AdmissionQueue::Clock::now(), nullptr), AdmissionQueue::Outcome::kAdmitted);
+
+  constexpr int kClients = 6;
+  std::vector<std::future<std::pair<int, std::string>>> replies;
+  for (int i = 0; i < kClients; ++i) {
+    replies.push_back(std::async(std::launch::async, [&server, &path, &body] {
+      auto c = server.client();
+      auto res = c->Post(path, body, "application/json");
+      if (!res) return std::pair<int, std::string>{-1, std::string()};
+      return std::pair<int, std::string>{res->status, res->get_header_value("Retry-After")};
+    }));
+  }
+  // The 4 beyond the queue come back 429 while the model is still busy.
+  int refused = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (refused < kClients - cfg.queue_max && std::chrono::steady_clock::now() < until) {
+    for (auto& f : replies) {
+      if (!f.valid() || f.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) continue;
+      auto [status, retry_after] = f.get();
+      EXPECT_EQ(status, 429);
+      EXPECT_EQ(retry_after, "1");
+      ++refused;
+    }
+  }
+  EXPECT_EQ(refused, kClients - cfg.queue_max);
+  EXPECT_EQ(q.waiting(), cfg.queue_max);
+  // Chat has its own queue: not blocked by the embedding burst.
+  auto chat = server.client()->Post("/v1/chat/completions", R"({"messages":[{"role":"user","content":"hi"}]})",
+                                    "application/json");
+  ASSERT_TRUE(chat);
+  EXPECT_EQ(chat->status, 200) << chat->body;
+  // The model frees up: the queued requests are answered.
+  busy.release();
+  int answered = 0;
+  for (auto& f : replies) {
+    if (!f.valid()) continue;
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    EXPECT_EQ(f.get().first, 200);
+    ++answered;
+  }
+  EXPECT_EQ(answered, cfg.queue_max);
+  auto m = server.client()->Get("/metrics");
+  ASSERT_TRUE(m);
+  const std::string counter = rerank ? "localseek_rerank_queue_rejections_total 4" : "localseek_embedding_queue_rejections_total 4";
+  EXPECT_NE(m->body.find(counter), std::string::npos) << m->body;
+}
+
+TEST(EmbeddingApiQueue, EmbeddingBurstQueuesThen429) {
+  LS_REQUIRE_ASSET("models/tiny-bert-f16.gguf");
+  LS_REQUIRE_ASSET("models/tiny-bert-rerank-q8_0.gguf");
+  burst_test("/v1/embeddings", R"({"input":["a burst","of texts"]})", false);
+}
+
+TEST(EmbeddingApiQueue, RerankBurstQueuesThen429) {
+  LS_REQUIRE_ASSET("models/tiny-bert-f16.gguf");
+  LS_REQUIRE_ASSET("models/tiny-bert-rerank-q8_0.gguf");
+  burst_test("/v1/rerank", R"({"query":"q","documents":["a","b"]})", true);
+}
+
+TEST(EmbeddingApiQueue, WaitingPastTheTimeoutIs503) {
+  LS_REQUIRE_ASSET("models/tiny-bert-f16.gguf");
+  ServerConfig cfg;
+  cfg.timeout_seconds = 0.3;
+  TestServer server(cfg);
+  auto e = embed::ModelEmbedder::open(ls::test::shared_path("models/tiny-bert-f16.gguf"));
+  ASSERT_TRUE(e.ok());
+  ServerState& st = server.server().state();
+  st.embedder = std::move(e).value();
+  AdmissionQueue::Slot busy;
+  ASSERT_EQ(st.embed_queue.acquire(busy, AdmissionQueue::Clock::now(), nullptr), AdmissionQueue::Outcome::kAdmitted);
+  auto c = server.client();
+  json err = post(*c, "/v1/embeddings", R"({"input":"x"})", 503);
+  EXPECT_NE(err["error"]["message"].get<std::string>().find("timed out"), std::string::npos);
+  busy.release();
+  post(*c, "/v1/embeddings", R"({"input":"x"})", 200);
 }
 
 TEST(EmbeddingApiQwen3, DimensionsTruncateAndRenormalise) {
