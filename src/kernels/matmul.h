@@ -3,10 +3,11 @@
 // (into a reusable scratch buffer), then output rows are split across the thread pool.
 //
 // Layouts: from 4 tokens on, the quantised types with panel kernels (gemm.h: K types on AVX2 and
-// AVX-512, Q4_0/Q5_0/Q8_0 on AVX-512) unpack 16 (AVX-512) or 8 (AVX2) weight rows at a time into a
-// per-thread scratch panel: unsigned quants, 4 values of a row per 32-bit lane, rows side by side,
-// then per-row scales as arrays (x86_gemm.inc). Nothing is repacked at load and no weight memory is
-// added (a panel is ~5.2 KiB per 256 values x 16 rows). Decode keeps vec_dot on the original rows.
+// AVX-512, Q4_0/Q5_0/Q8_0/Q4_1/Q5_1 on AVX-512) unpack 16 (AVX-512) or 8 (AVX2) weight rows at a
+// time into a per-thread scratch panel: unsigned quants, 4 values of a row per 32-bit lane, rows
+// side by side, then per-row scales as arrays (x86_gemm.inc). Nothing is repacked at load and no
+// weight memory is added (a panel is ~5.2 KiB per 256 values x 16 rows). Decode runs the type's gemv
+// (several rows per pass, equal to vec_dot bit for bit) or vec_dot on the original rows.
 #pragma once
 
 #include <cstddef>

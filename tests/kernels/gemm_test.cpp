@@ -19,7 +19,7 @@ namespace {
 
 std::vector<GgmlType> panel_types() {
   using T = GgmlType;
-  return {T::Q2_K, T::Q3_K, T::Q4_K, T::Q5_K, T::Q6_K, T::Q4_0, T::Q5_0, T::Q8_0};
+  return {T::Q2_K, T::Q3_K, T::Q4_K, T::Q5_K, T::Q6_K, T::Q4_0, T::Q5_0, T::Q8_0, T::Q4_1, T::Q5_1};
 }
 
 struct Case {
