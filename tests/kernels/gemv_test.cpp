@@ -35,6 +35,10 @@ std::vector<uint8_t> random_blocks(GgmlType t, int64_t n, int rows, size_t strid
         auto* b = reinterpret_cast<BlockQ5_K*>(blk) + i;
         std::memcpy(&b->d, &d, 2);
         std::memcpy(&b->dmin, &dmin, 2);
+      } else if (t == GgmlType::Q2_K) {
+        auto* b = reinterpret_cast<BlockQ2_K*>(blk) + i;
+        std::memcpy(&b->d, &d, 2);
+        std::memcpy(&b->dmin, &dmin, 2);
       } else if (t == GgmlType::Q3_K) {
         auto* b = reinterpret_cast<BlockQ3_K*>(blk) + i;
         std::memcpy(&b->d, &d, 2);
