@@ -128,8 +128,8 @@ const Registrar kBench{
        sub.add_option("-r,--reps", f->b.reps, "Repetitions (default 5)")->check(CLI::Range(1, 1000));
        add_isa_option(sub);
        sub.add_flag("--json", f->json, "Print one JSON object");
-       sub.add_flag("--membw", f->membw_only, "Only measure the memory read bandwidth (1 thread and all threads)");
-       sub.add_option("--bandwidth", f->bandwidth_gbps, "Use this bandwidth (GB/s) for the roofline instead of measuring")
+       sub.add_flag("--membw", f->membw_only, "Only measure the memory read bandwidth (1 thread and -t threads): a prefetched streaming read of a buffer far larger than cache, best of 8 passes; the roofline's denominator");
+       sub.add_option("--bandwidth", f->bandwidth_gbps, "Use this bandwidth (GB/s) for the roofline instead of measuring (measured: before and after the runs, the better of the two)")
            ->check(CLI::PositiveNumber);
        sub.add_option("--membw-mib", f->membw_mib, "Buffer of the bandwidth test in MiB (default 1024)")
            ->check(CLI::Range(16, 1 << 20));
