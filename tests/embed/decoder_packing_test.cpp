@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <string>
+
+#include <unistd.h>
 
 #include "embed/model_reranker.h"
 #include "model/decoder_embedding.h"
@@ -27,7 +30,9 @@ std::string generate(const std::string& shape, const std::string& type) {
   o.file_type = type;
   o.seed = 11;
   o.threads = 1;
-  o.output = ::testing::TempDir() + "packing-qwen3-" + shape + "-" + type + ".gguf";
+  // The pid keeps the file of one test process: ctest runs these tests in parallel, and a test
+  // removing its file must not pull it from under another that generated the same shape and type.
+  o.output = ::testing::TempDir() + "packing-qwen3-" + shape + "-" + type + "-" + std::to_string(::getpid()) + ".gguf";
   auto r = ls::tools::generate_model(o);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
   return o.output;
