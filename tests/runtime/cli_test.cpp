@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "../model/golden.h"
 #include "test_support.h"
@@ -30,6 +31,16 @@ Output run_cli(const std::string& args) {
 }
 
 std::string model(const char* stem) { return ls::test::shared_path(std::string("models/") + stem + ".gguf"); }
+
+// "1,2,3": the form `logits --ids` takes.
+std::string comma_list(const std::vector<int32_t>& ids) {
+  std::string out;
+  for (int32_t id : ids) {
+    if (!out.empty()) out.push_back(',');
+    out.append(std::to_string(id));
+  }
+  return out;
+}
 
 TEST(CliRun, JsonGreedyMatchesGolden) {
   LS_REQUIRE_ASSET("models/scifact-lm-f32.gguf");
@@ -68,11 +79,7 @@ TEST(CliLogits, TopOfEveryPositionMatchesGolden) {
   LS_REQUIRE_ASSET("models/tiny-qwen2-f32.gguf");
   ls::test::Golden g;
   ASSERT_TRUE(ls::test::load_golden(ls::test::shared_path("golden/tiny-qwen2-f32/p2-dog.fa-off.kv-f32.json"), g));
-  std::string ids;
-  for (int32_t id : g.prompt_ids) {
-    if (!ids.empty()) ids.push_back(',');
-    ids.append(std::to_string(id));
-  }
+  const std::string ids = comma_list(g.prompt_ids);
   const Output o = run_cli("logits -m " + model("tiny-qwen2-f32") + " --ids " + ids + " --top 5 --kv f32 --json");
   ASSERT_EQ(o.code, 0) << o.out;
   const auto j = nlohmann::json::parse(o.out);
@@ -100,11 +107,7 @@ TEST(CliLogits, GgmlOrderFollowsLlamaCppDefaultSetting) {
   LS_REQUIRE_ASSET("models/tiny-qwen2-q2_k.gguf");
   ls::test::Golden g;
   ASSERT_TRUE(ls::test::load_golden(ls::test::shared_path("golden/tiny-qwen2-q2_k/p2-dog.json"), g));
-  std::string ids;
-  for (int32_t id : g.prompt_ids) {
-    if (!ids.empty()) ids.push_back(',');
-    ids.append(std::to_string(id));
-  }
+  const std::string ids = comma_list(g.prompt_ids);
   const Output o = run_cli("logits -m " + model("tiny-qwen2-q2_k") + " --ids " + ids + " --top 3 --ggml-order --json");
   ASSERT_EQ(o.code, 0) << o.out;
   const auto j = nlohmann::json::parse(o.out);
